@@ -8,7 +8,7 @@ module.exports = {
   transform: {
     // Type-checking happens once in `npm run typecheck`; per-file checking with the
     // cloud providers' typings costs ~10 s a file.
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   testTimeout: 30000,
   maxWorkers: 2,

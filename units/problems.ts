@@ -1,6 +1,7 @@
 // Errors as data for the unit layer. Every finding has a stable code, a position
 // (file and 1-based line; line 0 means "the file as a whole" or "the name"), the text
-// that offended and a sentence saying what would be accepted.
+// that offended and a sentence saying what would be accepted. The code set is closed:
+// adding a code is an API change that `hafen unit lint --json` consumers see.
 
 export type UnitProblemCode =
   | "invalid-unit-name"
@@ -17,7 +18,21 @@ export type UnitProblemCode =
   | "unknown-fleet-option"
   | "conflicting-fleet-options"
   | "self-reference"
-  | "empty-unit";
+  | "empty-unit"
+  // Added with the parser, linter and CLI:
+  | "invalid-key"
+  | "invalid-option-list"
+  | "unknown-section"
+  | "missing-exec-start"
+  | "multiple-exec-start"
+  | "unreadable-file"
+  | "too-many-problems";
+
+/**
+ * Errors make a unit unusable (lint exits 1); warnings describe something systemd or
+ * fleet would ignore or only log (lint prints them and still exits 0).
+ */
+export type Severity = "error" | "warning";
 
 export interface UnitProblem {
   readonly code: UnitProblemCode;
@@ -29,6 +44,16 @@ export interface UnitProblem {
   readonly text: string;
   /** What is wrong and what would be accepted. */
   readonly message: string;
+  /** Absent means "error", so problems built before severities existed stay errors. */
+  readonly severity?: Severity;
+}
+
+export function severityOf(p: UnitProblem): Severity {
+  return p.severity ?? "error";
+}
+
+export function isError(p: UnitProblem): boolean {
+  return severityOf(p) === "error";
 }
 
 /** Result of any fallible operation in this layer: errors as values, never thrown. */
@@ -47,7 +72,19 @@ export function excerpt(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }
 
-/** `FILE:LINE: CODE: message` — the one-line form `hafen unit lint` prints. */
+/**
+ * An excerpt in double quotes with control characters escaped, for messages: a value
+ * holding an ESC or a NUL must not reach a terminal raw.
+ */
+export function quoted(text: string, max = 80): string {
+  return JSON.stringify(excerpt(text, max));
+}
+
+/**
+ * `FILE:LINE: CODE: message` — the one-line form `hafen unit lint` prints. A warning's
+ * message starts with "warning: " so the four fields stay in the same places.
+ */
 export function formatProblem(p: UnitProblem): string {
-  return `${p.file}:${p.line}: ${p.code}: ${p.message}`;
+  const prefix = severityOf(p) === "warning" ? "warning: " : "";
+  return `${p.file}:${p.line}: ${p.code}: ${prefix}${p.message}`;
 }
