@@ -1,0 +1,276 @@
+// The agent: one per machine. Registers the machine through a server, keeps its lease
+// alive with heartbeats, long-polls its own assignments, makes the executor match them
+// and reports unit states. It never talks to the store.
+//
+// At most one copy: the store's lease expires no earlier than `ttl` after the last
+// renewal the agent *sent*. The agent fences itself — stops every lease-bound
+// (non-global) unit — once `ttl - fenceMarginMs` has passed since that send without a
+// renewal confirmed, so its units are down before the engine may move them.
+import type { Executor, UnitStatus } from "../executor/types";
+import type { Clock, Timer } from "../clock";
+
+import { plan, type DesiredUnit, type Task } from "./reconcile";
+import { AgentApi, LeaseLostError, type RegisterInfo } from "./api";
+
+export interface AgentOptions {
+  readonly info: RegisterInfo;
+  readonly api: AgentApi;
+  readonly executor: Executor;
+  readonly clock: Clock;
+  /** Requested machine lease TTL (the server may grant another). */
+  readonly leaseTtlSeconds: number;
+  /** Safety margin before lease expiry at which units are stopped (default: 30% of TTL, ≥ 500 ms). */
+  readonly fenceMarginMs?: number;
+  /** Periodic full reconcile even without changes (default 10 s). */
+  readonly reconcileIntervalMs?: number;
+  /** Long-poll hold time asked of the server (default 25 s). */
+  readonly pollWaitMs?: number;
+  readonly log: (line: string) => void;
+}
+
+export interface AgentStatus {
+  readonly registered: boolean;
+  readonly fenced: boolean;
+  readonly desired: number;
+  readonly lastRenewSentAt?: number;
+}
+
+export class Agent {
+  private stopped = false;
+  private registered = false;
+  private fenced = true; // nothing lease-bound runs until a lease is confirmed
+  private ttlMs: number;
+  private lastRenewSentAt = 0;
+  private desired: DesiredUnit[] = [];
+  private revision = -1;
+  private readonly launched = new Map<string, string>();
+  private reconcileQueued = false;
+  private reconciling: Promise<void> = Promise.resolve();
+  private reportTimer: Timer | undefined;
+  private fenceTimer: Timer | undefined;
+  private periodicTimer: Timer | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly wake = new Set<() => void>();
+
+  constructor(private readonly opts: AgentOptions) {
+    this.ttlMs = opts.leaseTtlSeconds * 1000;
+  }
+
+  status(): AgentStatus {
+    return { registered: this.registered, fenced: this.fenced, desired: this.desired.length, lastRenewSentAt: this.lastRenewSentAt || undefined };
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.opts.executor.onChange(() => this.scheduleReport());
+    this.loops = [this.heartbeatLoop(), this.assignmentLoop()];
+    this.schedulePeriodic();
+  }
+
+  private get fenceAfterMs(): number {
+    const margin = this.opts.fenceMarginMs ?? Math.max(500, this.ttlMs * 0.3);
+    return Math.max(100, this.ttlMs - margin);
+  }
+
+  /** Registers until it succeeds (or the agent stops), with capped exponential backoff. */
+  private async register(): Promise<void> {
+    let delay = 250;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      const sentAt = this.opts.clock.now();
+      try {
+        const r = await this.opts.api.register(this.opts.info);
+        this.ttlMs = r.leaseTtlSeconds * 1000;
+        this.renewed(sentAt);
+        this.registered = true;
+        this.opts.log(`registered machine ${this.opts.info.id} (lease TTL ${r.leaseTtlSeconds} s)`);
+        this.scheduleReport();
+        return;
+      } catch (err) {
+        if (attempt === 1 || attempt % 10 === 0) this.opts.log(`register failed (attempt ${attempt}): ${(err as Error).message}`);
+        await this.pause(delay);
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  private renewed(sentAt: number): void {
+    this.lastRenewSentAt = Math.max(this.lastRenewSentAt, sentAt);
+    this.fenceTimer?.cancel();
+    const due = this.lastRenewSentAt + this.fenceAfterMs - this.opts.clock.now();
+    this.fenceTimer = this.opts.clock.setTimeout(() => this.fence("no lease renewal confirmed in time"), Math.max(0, due));
+    if (this.fenced) {
+      this.fenced = false;
+      this.opts.log("lease confirmed: lease-bound units may run");
+      this.queueReconcile();
+    }
+  }
+
+  private fence(why: string): void {
+    if (this.fenced || this.stopped) return;
+    this.fenced = true;
+    this.opts.log(`fencing: ${why}; stopping lease-bound units`);
+    this.queueReconcile();
+  }
+
+  private async heartbeatLoop(): Promise<void> {
+    await this.register();
+    while (!this.stopped) {
+      await this.pause(Math.max(50, this.ttlMs / 4));
+      if (this.stopped) return;
+      const sentAt = this.opts.clock.now();
+      try {
+        await this.opts.api.heartbeat(Math.max(200, this.ttlMs / 4));
+        this.renewed(sentAt);
+      } catch (err) {
+        if (err instanceof LeaseLostError) {
+          this.fence("the servers report the lease expired");
+          this.registered = false;
+          await this.reconciling;
+          await this.register();
+        } else {
+          this.opts.log(`heartbeat failed: ${(err as Error).message}`);
+          this.opts.api.rotate();
+        }
+      }
+    }
+  }
+
+  private async assignmentLoop(): Promise<void> {
+    let delay = 250;
+    while (!this.stopped) {
+      if (!this.registered) {
+        await this.pause(100);
+        continue;
+      }
+      try {
+        const r = await this.opts.api.assignments(this.revision, this.revision < 0 ? 0 : (this.opts.pollWaitMs ?? 25_000));
+        delay = 250;
+        if (r.revision !== this.revision || this.revision < 0) {
+          this.revision = r.revision;
+          this.desired = r.units;
+          this.queueReconcile();
+        }
+      } catch (err) {
+        if (this.stopped) return;
+        if (err instanceof LeaseLostError) {
+          await this.pause(100);
+          continue;
+        }
+        this.opts.log(`assignments poll failed: ${(err as Error).message}`);
+        this.opts.api.rotate();
+        await this.pause(delay);
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  /** Coalesces reconcile requests: at most one running and one queued. */
+  queueReconcile(): void {
+    if (this.reconcileQueued || this.stopped) return;
+    this.reconcileQueued = true;
+    this.reconciling = this.reconciling.then(async () => {
+      this.reconcileQueued = false;
+      await this.reconcileOnce().catch((err: Error) => this.opts.log(`reconcile failed: ${err.message}`));
+    });
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const actual = await this.opts.executor.list();
+    const tasks = plan({ desired: this.desired, actual, launched: this.launched, fenced: this.fenced });
+    for (const task of tasks) {
+      if (this.stopped) return;
+      await this.apply(task);
+    }
+    if (tasks.length > 0) this.scheduleReport();
+  }
+
+  private async apply(task: Task): Promise<void> {
+    const ex = this.opts.executor;
+    try {
+      switch (task.kind) {
+        case "stop":
+          this.launched.delete(task.unit);
+          await ex.stop(task.unit);
+          return;
+        case "unload":
+          this.launched.delete(task.unit);
+          await ex.unload(task.unit);
+          return;
+        case "load":
+          await ex.load(task.spec);
+          return;
+        case "start": {
+          const d = this.desired.find((u) => u.name === task.unit);
+          if (!d || (this.fenced && !d.global)) return;
+          this.launched.set(task.unit, d.hash);
+          await ex.start(task.unit);
+          return;
+        }
+        default: {
+          const never: never = task;
+          throw new Error(`unknown task ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (err) {
+      this.opts.log(`${task.kind} ${task.unit} (${task.reason}) failed: ${(err as Error).message}`);
+    }
+  }
+
+  private schedulePeriodic(): void {
+    this.periodicTimer = this.opts.clock.setTimeout(() => {
+      this.queueReconcile();
+      this.scheduleReport();
+      if (!this.stopped) this.schedulePeriodic();
+    }, this.opts.reconcileIntervalMs ?? 10_000);
+  }
+
+  /** State reports are debounced: a burst of executor changes becomes one request. */
+  private scheduleReport(): void {
+    if (this.reportTimer || this.stopped) return;
+    this.reportTimer = this.opts.clock.setTimeout(() => {
+      this.reportTimer = undefined;
+      void this.report();
+    }, 50);
+  }
+
+  private async report(): Promise<void> {
+    if (!this.registered) return;
+    let statuses: readonly UnitStatus[];
+    try {
+      statuses = await this.opts.executor.list();
+      await this.opts.api.reportStates(statuses);
+    } catch (err) {
+      if (err instanceof LeaseLostError) return; // the heartbeat loop re-registers
+      this.opts.log(`state report failed: ${(err as Error).message}`);
+      this.opts.clock.setTimeout(() => this.scheduleReport(), 1000);
+    }
+  }
+
+  /** A sleep that `stop()` cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.wake.delete(done);
+        t.cancel();
+        resolve();
+      };
+      const t = this.opts.clock.setTimeout(done, ms);
+      this.wake.add(done);
+    });
+  }
+
+  /** Stops the loops; units keep running unless `stopUnits` (a clean machine shutdown). */
+  async stop(stopUnits = false): Promise<void> {
+    this.stopped = true;
+    for (const w of [...this.wake]) w();
+    this.fenceTimer?.cancel();
+    this.reportTimer?.cancel();
+    this.periodicTimer?.cancel();
+    this.unsubscribe?.();
+    this.opts.api.abort();
+    await Promise.allSettled(this.loops);
+    await this.reconciling;
+    if (stopUnits) await this.opts.executor.close();
+  }
+}
+

@@ -1,0 +1,168 @@
+// Hafen's own endpoints under /hafen/v1: what agents need (register, heartbeat, their
+// assignments as a long-poll, state reports), richer read views for the CLI, health,
+// and unit journals relayed from the machine that runs the unit. fleet's v1 stays untouched.
+import { sha256Hex, newToken } from "./auth";
+import { HttpError, empty, json, readJson, type Principal, type Reply, type RequestContext, type Router } from "./http";
+import type { Registry } from "../cluster/registry";
+import type { Membership, MachineEntry } from "../cluster/membership";
+import { isStringMap, type UnitStateRecord } from "../cluster/records";
+import type { AssignmentHub } from "../server/assignment-hub";
+import { send } from "../client/transport";
+
+export interface HafenRoutesDeps {
+  readonly registry: Registry;
+  readonly membership: Membership;
+  readonly hub: AssignmentHub;
+  readonly bodyLimit: number;
+  /** Machine lease TTL handed to agents. */
+  readonly leaseTtlSeconds: number;
+  /** Longest an assignments long-poll is held open. */
+  readonly maxWaitMs: number;
+  readonly version: string;
+  readonly now: () => number;
+  health(): { leader?: string; store: string; isLeader: boolean };
+}
+
+const MACHINE_ID = /^[0-9a-f]{32}$/;
+const METADATA_KEY = /^[A-Za-z0-9_.-]{1,63}$/;
+
+export function addHafenRoutes(router: Router, deps: HafenRoutesDeps): void {
+  router
+    .add("GET", "/hafen/v1/health", ["admin", "machine", "bootstrap", "anonymous"], () => health(deps))
+    .add("GET", "/hafen/v1/machines", ["admin"], async () => json(200, { machines: await deps.registry.listMachines() }))
+    .add("GET", "/hafen/v1/units", ["admin"], async () => json(200, { units: await deps.registry.listUnits() }))
+    .add("GET", "/hafen/v1/units/:name/journal", ["admin"], (ctx) => journal(deps, ctx))
+    .add("POST", "/hafen/v1/machines/register", ["bootstrap", "machine", "admin"], (ctx) => register(deps, ctx))
+    .add("POST", "/hafen/v1/machines/:id/heartbeat", ["machine"], (ctx) => heartbeat(deps, ctx))
+    .add("GET", "/hafen/v1/machines/:id/assignments", ["machine"], (ctx) => assignments(deps, ctx))
+    .add("PUT", "/hafen/v1/machines/:id/states", ["machine"], (ctx) => states(deps, ctx));
+}
+
+function health(deps: HafenRoutesDeps): Reply {
+  const h = deps.health();
+  return json(200, { ok: true, version: deps.version, store: h.store, isLeader: h.isLeader, ...(h.leader ? { leader: h.leader } : {}) });
+}
+
+/** A machine principal may only speak for itself. */
+function ownMachine(ctx: RequestContext): string {
+  const id = ctx.params.id!;
+  const p: Principal = ctx.principal;
+  if (p.kind !== "machine" || p.machineId !== id) throw new HttpError(403, `this credential may not act for machine ${id}`);
+  return id;
+}
+
+interface RegisterBody {
+  id: string;
+  name: string;
+  primaryIP: string;
+  metadata: Record<string, string>;
+  role: MachineEntry["role"];
+  version: string;
+  agentEndpoint?: string;
+  agentKey?: string;
+}
+
+export function parseRegisterBody(body: unknown): RegisterBody {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new HttpError(400, "expected a JSON object");
+  const b = body as Record<string, unknown>;
+  const bad = (field: string, value: unknown, accepted: string) =>
+    new HttpError(400, `field ${field}: ${JSON.stringify(value)?.slice(0, 80)} is invalid; expected ${accepted}`);
+  if (typeof b.id !== "string" || !MACHINE_ID.test(b.id)) throw bad("id", b.id, "32 lowercase hex characters");
+  if (typeof b.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(b.name)) throw bad("name", b.name, "a host name");
+  if (typeof b.primaryIP !== "string" || !/^[0-9a-fA-F:.]{2,45}$/.test(b.primaryIP)) throw bad("primaryIP", b.primaryIP, "an IPv4 or IPv6 address");
+  if (!isStringMap(b.metadata)) throw bad("metadata", b.metadata, "an object of string values");
+  for (const [k, v] of Object.entries(b.metadata)) {
+    if (!METADATA_KEY.test(k)) throw bad(`metadata.${k}`, k, "a key of letters, digits, '_', '.', '-' (at most 63)");
+    if (v.length === 0 || v.length > 255) throw bad(`metadata.${k}`, v, "a non-empty value of at most 255 characters");
+  }
+  if (b.role !== "control" && b.role !== "worker" && b.role !== "both") throw bad("role", b.role, "control, worker or both");
+  if (typeof b.version !== "string" || b.version.length > 64) throw bad("version", b.version, "a version string");
+  if (b.agentEndpoint !== undefined && (typeof b.agentEndpoint !== "string" || !/^https?:\/\/[^\s]+$/.test(b.agentEndpoint))) {
+    throw bad("agentEndpoint", b.agentEndpoint, "an http(s) URL");
+  }
+  if (b.agentKey !== undefined && (typeof b.agentKey !== "string" || !/^[A-Za-z0-9_-]{32,128}$/.test(b.agentKey))) {
+    throw bad("agentKey", "(hidden)", "32..128 URL-safe characters");
+  }
+  return b as unknown as RegisterBody;
+}
+
+async function register(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  const body = parseRegisterBody(await readJson(ctx.req, deps.bodyLimit));
+  const p = ctx.principal;
+  if (p.kind === "machine" && p.machineId !== body.id) throw new HttpError(403, `this credential may not register machine ${body.id}`);
+  // A bootstrap (join) token is exchanged for the machine's own long-lived token here;
+  // a machine re-registering with its own token keeps it.
+  const machineToken = p.kind === "machine" ? undefined : newToken("machine", body.id);
+  const entry: MachineEntry = { ...body, registeredAt: deps.now() };
+  const r = await deps.membership.register(entry, deps.leaseTtlSeconds, machineToken ? sha256Hex(machineToken) : undefined);
+  return json(200, { leaseTtlSeconds: r.ttlSeconds, ...(machineToken ? { machineToken } : {}) });
+}
+
+async function heartbeat(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  const id = ownMachine(ctx);
+  const r = await deps.membership.heartbeat(id);
+  if (r.ok) return empty(204);
+  throw new HttpError(410, `machine ${id} has no live lease (${r.reason}); stop lease-bound units and register again`);
+}
+
+async function assignments(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  const id = ownMachine(ctx);
+  const afterRaw = ctx.url.searchParams.get("after");
+  const waitRaw = ctx.url.searchParams.get("waitMs");
+  const after = afterRaw === null ? -1 : Number(afterRaw);
+  const waitMs = waitRaw === null ? 0 : Number(waitRaw);
+  if (!Number.isSafeInteger(after) || after < -1) throw new HttpError(400, `query after=${afterRaw}: expected a store revision (integer ≥ 0)`);
+  if (!Number.isSafeInteger(waitMs) || waitMs < 0) throw new HttpError(400, `query waitMs=${waitRaw}: expected milliseconds (integer ≥ 0)`);
+  if (after >= 0 && waitMs > 0) await deps.hub.wait(id, after, Math.min(waitMs, deps.maxWaitMs), ctx.closed);
+  return json(200, await deps.hub.read(id));
+}
+
+function parseStates(body: unknown, machineID: string): UnitStateRecord[] {
+  const list = (body as { states?: unknown } | null)?.states;
+  if (!Array.isArray(list)) throw new HttpError(400, "expected {\"states\": [...]}");
+  if (list.length > 20_000) throw new HttpError(400, `too many states (${list.length}); at most 20000`);
+  return list.map((s, i) => {
+    const o = s as Record<string, unknown> | null;
+    const fields = ["name", "hash", "systemdLoadState", "systemdActiveState", "systemdSubState"] as const;
+    for (const f of fields) {
+      if (!o || typeof o[f] !== "string" || (o[f] as string).length > 256) throw new HttpError(400, `states[${i}].${f}: expected a string`);
+    }
+    return {
+      name: o!.name as string,
+      hash: o!.hash as string,
+      machineID,
+      systemdLoadState: o!.systemdLoadState as string,
+      systemdActiveState: o!.systemdActiveState as string,
+      systemdSubState: o!.systemdSubState as string,
+    };
+  });
+}
+
+async function states(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  const id = ownMachine(ctx);
+  const list = parseStates(await readJson(ctx.req, deps.bodyLimit), id);
+  if (!(await deps.membership.reportStates(id, list))) throw new HttpError(410, `machine ${id} has no live lease; register again`);
+  return empty(204);
+}
+
+/** Relays a journal request to the agent of the machine running the unit. */
+async function journal(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  const name = ctx.params.name!;
+  const linesRaw = ctx.url.searchParams.get("lines") ?? "10";
+  const lines = Number(linesRaw);
+  if (!Number.isSafeInteger(lines) || lines < 0 || lines > 10_000) throw new HttpError(400, `query lines=${linesRaw}: expected 0..10000`);
+  let machineID = ctx.url.searchParams.get("machineID") ?? undefined;
+  if (!machineID) {
+    const unit = await deps.registry.getUnit(name);
+    if (!unit) throw new HttpError(404, `unit ${name} does not exist`);
+    if (unit.machineIDs.length === 0) throw new HttpError(409, `unit ${name} is not scheduled to any machine`);
+    if (unit.machineIDs.length > 1) throw new HttpError(409, `unit ${name} runs on ${unit.machineIDs.length} machines; pass machineID`);
+    machineID = unit.machineIDs[0]!;
+  }
+  const entry = await deps.membership.entry(machineID);
+  if (!entry?.agentEndpoint || !entry.agentKey) throw new HttpError(502, `machine ${machineID} is not reachable for journal requests`);
+  const res = await send(`${entry.agentEndpoint}/journal/${encodeURIComponent(name)}?lines=${lines}`, { token: entry.agentKey }, { timeoutMs: 5000 });
+  if (res.status !== 200) throw new HttpError(502, `agent of ${machineID} answered HTTP ${res.status}: ${res.body.toString().slice(0, 200)}`);
+  const body = JSON.parse(res.body.toString()) as { lines: string[] };
+  return json(200, { machineID, lines: body.lines });
+}

@@ -1,0 +1,123 @@
+// Machines joining and staying in the cluster, server side: registration with a lease,
+// heartbeats that renew it, and the unit states an agent reports (attached to the same
+// lease, so a dead machine's states vanish with it). Pure store logic; the HTTP layer
+// authenticates and validates first.
+import { StoreError, type LeaseId, type Store, type TxnOp } from "../store/types";
+import type { Keyspace } from "./keys";
+import { decodeMachine, decodeUnitState, type MachineRecord, type UnitStateRecord } from "./records";
+
+/** What the server stores beside the public record (never returned by the API). */
+export interface MachineEntry extends MachineRecord {
+  /** Where the agent serves journal requests from servers, and the key servers present. */
+  readonly agentEndpoint?: string;
+  readonly agentKey?: string;
+}
+
+export type HeartbeatResult = { readonly ok: true } | { readonly ok: false; readonly reason: "unknown-machine" | "lease-expired" };
+
+/** Ops per transaction: etcd refuses more than 128 by default. */
+const TXN_BATCH = 100;
+
+export class Membership {
+  /** machine id → lease id, so a heartbeat costs one keep-alive, not a read too. */
+  private readonly leases = new Map<string, LeaseId>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly keys: Keyspace,
+  ) {}
+
+  /**
+   * Registers (or re-registers) a machine. If its previous lease is still alive it is
+   * kept: the machine never left, so nothing gets rescheduled. Otherwise a new lease.
+   */
+  async register(entry: MachineEntry, ttlSeconds: number, tokenHash?: string): Promise<{ lease: LeaseId; ttlSeconds: number }> {
+    const key = this.keys.machine(entry.id);
+    const existing = await this.store.get(key);
+    let lease: LeaseId | undefined;
+    let ttl = ttlSeconds;
+    if (existing?.lease) {
+      try {
+        await this.store.keepAlive(existing.lease);
+        lease = existing.lease;
+      } catch (err) {
+        if (!(err instanceof StoreError && err.code === "lease-not-found")) throw err;
+      }
+    }
+    if (!lease) {
+      const grant = await this.store.grantLease(ttlSeconds);
+      lease = grant.id;
+      ttl = grant.ttlSeconds;
+    }
+    const ops: TxnOp[] = [{ type: "put", key, value: JSON.stringify(entry), lease }];
+    if (tokenHash) ops.push({ type: "put", key: this.keys.credential(entry.id), value: tokenHash });
+    await this.store.txn([], ops);
+    this.leases.set(entry.id, lease);
+    return { lease, ttlSeconds: ttl };
+  }
+
+  private async leaseOf(machineId: string): Promise<LeaseId | undefined> {
+    const cached = this.leases.get(machineId);
+    if (cached) return cached;
+    const kv = await this.store.get(this.keys.machine(machineId));
+    if (kv?.lease) this.leases.set(machineId, kv.lease);
+    return kv?.lease;
+  }
+
+  async heartbeat(machineId: string): Promise<HeartbeatResult> {
+    const lease = await this.leaseOf(machineId);
+    if (!lease) return { ok: false, reason: "unknown-machine" };
+    try {
+      await this.store.keepAlive(lease);
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof StoreError && err.code === "lease-not-found") {
+        this.leases.delete(machineId);
+        return { ok: false, reason: "lease-expired" };
+      }
+      throw err;
+    }
+  }
+
+  async entry(machineId: string): Promise<MachineEntry | undefined> {
+    const kv = await this.store.get(this.keys.machine(machineId));
+    return kv ? (decodeMachine(kv.value) as MachineEntry | undefined) : undefined;
+  }
+
+  async tokenHash(machineId: string): Promise<string | undefined> {
+    return (await this.store.get(this.keys.credential(machineId)))?.value;
+  }
+
+  /**
+   * Replaces everything the machine reported with `states`, writing only what changed,
+   * each key on the machine's lease. false when the machine holds no live lease.
+   */
+  async reportStates(machineId: string, states: readonly UnitStateRecord[]): Promise<boolean> {
+    const lease = await this.leaseOf(machineId);
+    if (!lease) return false;
+    const prefix = this.keys.machineStates(machineId);
+    const current = await this.store.range(prefix);
+    const before = new Map<string, string>();
+    for (const kv of current.kvs) before.set(kv.key, kv.value);
+    const ops: TxnOp[] = [];
+    const seen = new Set<string>();
+    for (const s of states) {
+      const key = this.keys.unitState(machineId, s.name);
+      seen.add(key);
+      const value = JSON.stringify(s);
+      const old = before.get(key);
+      if (old === undefined || old !== value || !decodeUnitState(old)) ops.push({ type: "put", key, value, lease });
+    }
+    for (const key of before.keys()) if (!seen.has(key)) ops.push({ type: "delete", key });
+    try {
+      for (let i = 0; i < ops.length; i += TXN_BATCH) await this.store.txn([], ops.slice(i, i + TXN_BATCH));
+    } catch (err) {
+      if (err instanceof StoreError && err.code === "lease-not-found") {
+        this.leases.delete(machineId);
+        return false;
+      }
+      throw err;
+    }
+    return true;
+  }
+}

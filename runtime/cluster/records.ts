@@ -1,0 +1,123 @@
+// The JSON records kept in the store (layout in keys.ts) and their decoders. Records are
+// written only by Hafen, but a store can be shared or damaged, so every read goes
+// through a decoder that returns undefined for anything malformed instead of throwing.
+import type { UnitOption } from "../executor/types";
+
+/** fleet's job states: not scheduled / scheduled and loaded / scheduled and started. */
+export type JobState = "inactive" | "loaded" | "launched";
+export const JOB_STATES: readonly JobState[] = ["inactive", "loaded", "launched"];
+
+export function isJobState(s: unknown): s is JobState {
+  return typeof s === "string" && (JOB_STATES as readonly string[]).includes(s);
+}
+
+export type MachineRole = "control" | "worker" | "both";
+
+export interface MachineRecord {
+  /** 32 lowercase hex, kept on the machine's disk so a restart re-registers the same id. */
+  readonly id: string;
+  /** Host name, or m1..mN on local clusters. */
+  readonly name: string;
+  readonly primaryIP: string;
+  /** Metadata the machine announces itself (settings); PATCHed overrides are separate. */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly role: MachineRole;
+  readonly version: string;
+  /** ms since epoch when this registration began. */
+  readonly registeredAt: number;
+}
+
+export interface UnitRecord {
+  readonly name: string;
+  readonly options: readonly UnitOption[];
+  /** fleet-style SHA-1 of the unit contents. */
+  readonly hash: string;
+  readonly desiredState: JobState;
+}
+
+/** Written by the engine leader under schedule/<machine>/<unit>. */
+export interface Assignment {
+  readonly unit: string;
+  readonly hash: string;
+  /** What the agent must achieve: loaded (not started) or launched (running). */
+  readonly desiredState: Exclude<JobState, "inactive">;
+  /** Global units keep running when their agent loses its lease (design.md). */
+  readonly global: boolean;
+}
+
+/** Reported by the agent under states/<machine>/<unit>; fleet's UnitState. */
+export interface UnitStateRecord {
+  readonly name: string;
+  readonly hash: string;
+  readonly machineID: string;
+  readonly systemdLoadState: string;
+  readonly systemdActiveState: string;
+  readonly systemdSubState: string;
+}
+
+export interface UnschedulableRecord {
+  readonly unit: string;
+  readonly reason: string;
+}
+
+type Obj = Record<string, unknown>;
+
+function parseObject(text: string): Obj | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isStr = (v: unknown): v is string => typeof v === "string";
+
+export function isStringMap(v: unknown): v is Record<string, string> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v as Obj).every(isStr);
+}
+
+export function isUnitOptionList(v: unknown): v is UnitOption[] {
+  return (
+    Array.isArray(v) &&
+    v.every((o) => o !== null && typeof o === "object" && isStr(o.section) && isStr(o.name) && isStr(o.value))
+  );
+}
+
+export function decodeMachine(text: string): MachineRecord | undefined {
+  const o = parseObject(text);
+  if (!o || !isStr(o.id) || !isStr(o.name) || !isStr(o.primaryIP) || !isStringMap(o.metadata)) return undefined;
+  if (o.role !== "control" && o.role !== "worker" && o.role !== "both") return undefined;
+  if (!isStr(o.version) || typeof o.registeredAt !== "number") return undefined;
+  return o as unknown as MachineRecord;
+}
+
+export function decodeUnit(text: string): UnitRecord | undefined {
+  const o = parseObject(text);
+  if (!o || !isStr(o.name) || !isStr(o.hash) || !isJobState(o.desiredState) || !isUnitOptionList(o.options)) return undefined;
+  return o as unknown as UnitRecord;
+}
+
+export function decodeAssignment(text: string): Assignment | undefined {
+  const o = parseObject(text);
+  if (!o || !isStr(o.unit) || !isStr(o.hash) || typeof o.global !== "boolean") return undefined;
+  if (o.desiredState !== "loaded" && o.desiredState !== "launched") return undefined;
+  return o as unknown as Assignment;
+}
+
+export function decodeUnitState(text: string): UnitStateRecord | undefined {
+  const o = parseObject(text);
+  if (!o || !isStr(o.name) || !isStr(o.hash) || !isStr(o.machineID)) return undefined;
+  if (!isStr(o.systemdLoadState) || !isStr(o.systemdActiveState) || !isStr(o.systemdSubState)) return undefined;
+  return o as unknown as UnitStateRecord;
+}
+
+export function decodeMetadata(text: string): Record<string, string> | undefined {
+  const o = parseObject(text);
+  return o && isStringMap(o) ? o : undefined;
+}
+
+export function decodeUnschedulable(text: string): UnschedulableRecord | undefined {
+  const o = parseObject(text);
+  return o && isStr(o.unit) && isStr(o.reason) ? (o as unknown as UnschedulableRecord) : undefined;
+}
