@@ -16,7 +16,24 @@ import { checkKeys, isRecord, optString, readRecord, reqString, wrongType, type 
 const ROLES: readonly MachineRole[] = ["control", "worker", "both"];
 const STORES: readonly StoreKind[] = ["embedded", "etcd"];
 const ENGINES: readonly ContainerEngine[] = ["docker", "podman"];
-const KEYS = ["role", "discovery", "store", "metadata", "ports", "bootstrapTokenFile", "tls", "dataDir", "launch", "runtime", "leaseTtlSeconds"];
+const KEYS = [
+  "role",
+  "discovery",
+  "store",
+  "metadata",
+  "ports",
+  "name",
+  "bindAddress",
+  "advertiseAddress",
+  "auth",
+  "bootstrapTokenFile",
+  "tls",
+  "dataDir",
+  "launch",
+  "runtime",
+  "leaseTtlSeconds",
+];
+const PORT_KEYS = ["api", "agent", "etcdClient", "etcdPeer"] as const;
 export const LEASE_TTL_MAX = 3600;
 /** etcd refuses to grant shorter leases (design.md). */
 export const ETCD_MIN_TTL = 2;
@@ -70,19 +87,19 @@ function readMetadata(p: Problems, v: unknown, at: FieldPath): Record<string, st
 function readPorts(p: Problems, v: unknown, at: FieldPath): HafenSettings["ports"] {
   const d = HAFEN_DEFAULTS.ports;
   if (v === undefined) return { ...d };
-  const obj = readRecord(p, v, at, "a mapping with api, etcdClient, etcdPeer");
+  const obj = readRecord(p, v, at, "a mapping with api, agent, etcdClient, etcdPeer");
   if (!obj) return { ...d };
-  checkKeys(p, obj, at, ["api", "etcdClient", "etcdPeer"]);
-  const port = (key: "api" | "etcdClient" | "etcdPeer"): number => {
+  checkKeys(p, obj, at, [...PORT_KEYS]);
+  const port = (key: (typeof PORT_KEYS)[number]): number => {
     const n = obj[key];
     if (n === undefined) return d[key];
     if (typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535) return n;
     p.add("invalid-value", [...at, key], n, `port must be an integer from 1 to 65535 (default ${d[key]})`);
     return d[key];
   };
-  const ports = { api: port("api"), etcdClient: port("etcdClient"), etcdPeer: port("etcdPeer") };
-  if (new Set(Object.values(ports)).size !== 3) {
-    p.add("conflict", at, ports, "api, etcdClient and etcdPeer must be three different ports");
+  const ports = { api: port("api"), agent: port("agent"), etcdClient: port("etcdClient"), etcdPeer: port("etcdPeer") };
+  if (new Set(Object.values(ports)).size !== PORT_KEYS.length) {
+    p.add("conflict", at, ports, "api, agent, etcdClient and etcdPeer must be four different ports");
   }
   return ports;
 }
@@ -155,6 +172,54 @@ function readTtl(p: Problems, obj: Obj, at: FieldPath, store: StoreKind | undefi
   return v;
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^[0-9a-fA-F:]{2,39}$/;
+
+function address(p: Problems, obj: Obj, key: string, at: FieldPath): string | undefined {
+  const v = optString(p, obj, key, at);
+  if (v === undefined) return undefined;
+  if (IPV4.test(v) || (v.includes(":") && IPV6.test(v))) return v;
+  p.add("invalid-value", [...at, key], v, `"${v}" is not an IP address; expected e.g. 127.0.0.1, 0.0.0.0 or ::`);
+  return undefined;
+}
+
+function readName(p: Problems, obj: Obj, at: FieldPath): string | undefined {
+  const v = optString(p, obj, "name", at);
+  if (v === undefined || /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v)) return v;
+  p.add("invalid-value", [...at, "name"], v, "machine name must be a host name (letters, digits, '-', dots between labels)");
+  return undefined;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function readAuth(p: Problems, v: unknown, at: FieldPath): HafenSettings["auth"] {
+  if (v === undefined) return undefined;
+  const obj = readRecord(p, v, at, "a mapping with adminTokenSha256, bootstrapTokenSha256, bootstrapExpiresAt");
+  if (!obj) return undefined;
+  checkKeys(p, obj, at, ["adminTokenSha256", "bootstrapTokenSha256", "bootstrapExpiresAt"]);
+  const admin = obj["adminTokenSha256"] ?? [];
+  const hashes: string[] = [];
+  if (!Array.isArray(admin)) wrongType(p, [...at, "adminTokenSha256"], admin, "a list of SHA-256 hashes (64 lowercase hex)");
+  else
+    admin.forEach((h, i) => {
+      if (typeof h === "string" && SHA256.test(h)) hashes.push(h);
+      else p.add("invalid-value", [...at, "adminTokenSha256", i], h, "expected a SHA-256 hash of an admin token (64 lowercase hex), never the token itself");
+    });
+  const boot = optString(p, obj, "bootstrapTokenSha256", at);
+  if (boot !== undefined && !SHA256.test(boot)) {
+    p.add("invalid-value", [...at, "bootstrapTokenSha256"], boot, "expected the SHA-256 of the bootstrap token (64 lowercase hex)");
+  }
+  const expires = optString(p, obj, "bootstrapExpiresAt", at);
+  if (expires !== undefined && !(/^\d{4}-\d{2}-\d{2}T/.test(expires) && Number.isFinite(Date.parse(expires)))) {
+    p.add("invalid-value", [...at, "bootstrapExpiresAt"], expires, "expected an ISO 8601 time such as 2026-12-01T00:00:00Z");
+  }
+  return {
+    adminTokenSha256: hashes,
+    ...(boot !== undefined && SHA256.test(boot) && { bootstrapTokenSha256: boot }),
+    ...(expires !== undefined && { bootstrapExpiresAt: expires }),
+  };
+}
+
 /** Reads settings at `at`, recording problems in `p`; undefined when any field failed. */
 export function readHafenSettings(p: Problems, v: unknown, at: FieldPath): HafenSettings | undefined {
   const before = p.list.length;
@@ -168,6 +233,10 @@ export function readHafenSettings(p: Problems, v: unknown, at: FieldPath): Hafen
   const store = oneOf(p, obj, "store", at, STORES);
   const metadata = readMetadata(p, obj["metadata"], [...at, "metadata"]);
   const ports = readPorts(p, obj["ports"], [...at, "ports"]);
+  const name = readName(p, obj, at);
+  const bindAddress = address(p, obj, "bindAddress", at) ?? HAFEN_DEFAULTS.bindAddress;
+  const advertiseAddress = address(p, obj, "advertiseAddress", at);
+  const auth = readAuth(p, obj["auth"], [...at, "auth"]);
   const bootstrapTokenFile = path(p, obj, "bootstrapTokenFile", at, false);
   const tls = readTls(p, obj["tls"], [...at, "tls"]);
   const dataDir = path(p, obj, "dataDir", at, false, HAFEN_DEFAULTS.dataDir);
@@ -181,6 +250,10 @@ export function readHafenSettings(p: Problems, v: unknown, at: FieldPath): Hafen
     store,
     metadata,
     ports,
+    ...(name !== undefined && { name }),
+    bindAddress,
+    ...(advertiseAddress !== undefined && { advertiseAddress }),
+    ...(auth && { auth }),
     ...(bootstrapTokenFile !== undefined && { bootstrapTokenFile }),
     ...(tls && { tls }),
     dataDir,

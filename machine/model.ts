@@ -95,8 +95,28 @@ export interface HafenSettings {
   readonly store: StoreKind;
   /** fleet machine metadata; keys [A-Za-z0-9_-], values non-empty without , = " or spaces. */
   readonly metadata: Readonly<Record<string, string>>;
-  /** Defaults 7480, 2379, 2380. */
-  readonly ports: { readonly api: number; readonly etcdClient: number; readonly etcdPeer: number };
+  /** Defaults 7480 (API), 7481 (agent: journal relay from servers), 2379, 2380. */
+  readonly ports: { readonly api: number; readonly agent: number; readonly etcdClient: number; readonly etcdPeer: number };
+  /** Machine name announced to the cluster; default: the machine's host name. */
+  readonly name?: string;
+  /**
+   * Address the API server and agent bind to. Default 0.0.0.0 on cloud machines (the
+   * firewall the pool creates limits who reaches it); local clusters use 127.0.0.1.
+   */
+  readonly bindAddress: string;
+  /** Address announced to peers (API endpoint, primary IP, etcd URLs); default: found at start. */
+  readonly advertiseAddress?: string;
+  /**
+   * Credentials servers accept, as SHA-256 hashes only (not secrets, safe in user data).
+   * Admin tokens are for the CLI and Pulumi; the bootstrap token lets a new machine join
+   * once, until `bootstrapExpiresAt` (ISO 8601). Client certificates signed by `tls.caFile`
+   * are accepted too.
+   */
+  readonly auth?: {
+    readonly adminTokenSha256: readonly string[];
+    readonly bootstrapTokenSha256?: string;
+    readonly bootstrapExpiresAt?: string;
+  };
   /** File holding the short-lived join token; the token itself is an entry in `files`. */
   readonly bootstrapTokenFile?: string;
   /** Paths on the machine. certFile and keyFile come together or not at all. */
@@ -111,7 +131,8 @@ export interface HafenSettings {
 }
 
 export const HAFEN_DEFAULTS = {
-  ports: { api: 7480, etcdClient: 2379, etcdPeer: 2380 },
+  ports: { api: 7480, agent: 7481, etcdClient: 2379, etcdPeer: 2380 },
+  bindAddress: "0.0.0.0",
   dataDir: "/var/lib/hafen",
   leaseTtlSeconds: 5,
   etcd: "/usr/bin/etcd",

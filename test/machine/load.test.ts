@@ -147,7 +147,7 @@ describe("loadMachine: hafen settings against the rest of the machine", () => {
     ["hafen.metadata.region", { hafen: hafenInput({ metadata: { region: "eu central" } }) }, /without spaces/],
     ["hafen.metadata[\"a.b\"]", { hafen: hafenInput({ metadata: { "a.b": "x" } }) }, /metadata key "a\.b" is invalid/],
     ["hafen.ports.api", { hafen: hafenInput({ ports: { api: 70000 } }) }, /1 to 65535/],
-    ["hafen.ports", { hafen: hafenInput({ ports: { api: 2379 } }) }, /three different ports/],
+    ["hafen.ports", { hafen: hafenInput({ ports: { api: 2379 } }) }, /four different ports/],
     ["hafen.tls", { hafen: hafenInput({ tls: { caFile: "/etc/hafen/ca.pem", certFile: "/etc/hafen/c.pem" } }) }, /come together/],
     ["hafen.launch.style", { hafen: hafenInput({ launch: { style: "vm" } }) }, /one of host, container/],
     ["hafen.launch.nodeImage", { hafen: hafenInput({ launch: { style: "container", engine: "docker", nodeImage: "node:20", etcdImage: `e@sha256:${"a".repeat(64)}` } }) }, /not pinned by digest/],
@@ -162,13 +162,19 @@ describe("loadMachine: hafen settings against the rest of the machine", () => {
     ["files[0].path", { files: [{ path: "/etc/hafen/machine.json", contents: { text: "{}" } }], hafen: hafenInput() }, /written by Hafen/],
     ["units[0].name", { units: [{ name: "hafen-agent.service" }], hafen: hafenInput() }, /generated from the hafen settings/],
     ["hafen.colour", { hafen: hafenInput({ colour: "blue" }) }, /unknown field "colour"/],
+    ["hafen.bindAddress", { hafen: hafenInput({ bindAddress: "localhost" }) }, /not an IP address/],
+    ["hafen.advertiseAddress", { hafen: hafenInput({ advertiseAddress: "999.1.1.1" }) }, /not an IP address/],
+    ["hafen.name", { hafen: hafenInput({ name: "-m1" }) }, /host name/],
+    ["hafen.auth.adminTokenSha256[0]", { hafen: hafenInput({ auth: { adminTokenSha256: ["hfa_plaintexttoken"] } }) }, /never the token itself/],
+    ["hafen.auth.bootstrapTokenSha256", { hafen: hafenInput({ auth: { adminTokenSha256: [], bootstrapTokenSha256: "x" } }) }, /SHA-256/],
+    ["hafen.auth.bootstrapExpiresAt", { hafen: hafenInput({ auth: { adminTokenSha256: [], bootstrapExpiresAt: "tomorrow" } }) }, /ISO 8601/],
   ])("%s: %p", (path, input, message) => {
     expect(at(input, path).message).toMatch(message);
   });
 
   it("fills in the documented defaults", () => {
     const m = mustLoad({ hafen: hafenInput({ store: "embedded", role: "worker" }) });
-    expect(m.hafen).toMatchObject({ metadata: {}, ports: { api: 7480, etcdClient: 2379, etcdPeer: 2380 }, dataDir: "/var/lib/hafen", leaseTtlSeconds: 5 });
+    expect(m.hafen).toMatchObject({ metadata: {}, ports: { api: 7480, agent: 7481, etcdClient: 2379, etcdPeer: 2380 }, bindAddress: "0.0.0.0", dataDir: "/var/lib/hafen", leaseTtlSeconds: 5 });
     const host = mustLoad({ root: "/tmp/m1", hafen: hafenInput({ launch: { style: "host", node: "/usr/bin/node", hafen: "/x/hafen.js" }, runtime: undefined }) });
     expect(host.hafen!.launch).toEqual({ style: "host", node: "/usr/bin/node", hafen: "/x/hafen.js", etcd: "/usr/bin/etcd" });
   });
