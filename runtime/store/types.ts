@@ -6,6 +6,19 @@
 // Model (etcd v3's): one global revision counter, incremented by every successful write
 // (a transaction with several ops increments it once). Every key carries the revision
 // that created it, the revision of its last change, and its version (1 on create).
+//
+// Refinements forced by real etcd 3.4 behaviour (checked against etcd 3.4.23; both
+// backends implement them, test/runtime/store/contract.ts proves it):
+// - A `value` compare on a missing key is always false, whatever the op (etcd's
+//   applyCompare skips the comparison); the other targets see 0 for a missing key.
+// - Keys and values are UTF-8 on the wire, so keys sort by code point (= UTF-8 byte
+//   order), not by JavaScript's UTF-16 `<`; strings with lone surrogates are refused
+//   (etcd would silently store U+FFFD instead).
+// - A transaction branch may not put one key twice nor put a key it also deletes, and
+//   has at most 128 ops per branch (etcd's --max-txn-ops default): `invalid`.
+// - Argument limits enforced before any I/O, identically on both backends: keys
+//   non-empty, key + value at most 1 MiB (etcd refuses requests above 1.5 MiB), lease TTL
+//   a whole number of seconds in [1, 9e9], watch start revision an integer >= 1.
 
 /** A lease id. Opaque: etcd's are 64-bit numbers, kept as decimal strings. */
 export type LeaseId = string;
@@ -36,8 +49,11 @@ export type CompareOp = "==" | "!=" | "<" | ">";
 
 /**
  * One condition of a transaction. A missing key has createRevision = modRevision =
- * version = 0 and value "" — so `{ target: "createRevision", op: "==", value: 0 }` means
- * "the key does not exist" (create-if-absent).
+ * version = 0 and lease "0" — so `{ target: "createRevision", op: "==", value: 0 }` means
+ * "the key does not exist" (create-if-absent). A `value` compare on a missing key is
+ * always false (etcd's rule), even `!=`. `lease` compares take a LeaseId (or 0 / "0" for
+ * "no lease") and order numerically; `value` compares order by UTF-8 bytes; the
+ * revision/version targets take integers.
  */
 export interface Compare {
   readonly key: string;
@@ -60,11 +76,19 @@ export interface TxnResult {
 
 export type WatchEvent =
   | { readonly type: "put"; readonly kv: KeyValue }
-  /** For deletes, `kv` holds the key, the deleting revision as modRevision, and value "". */
+  /**
+   * For deletes, `kv` is etcd's tombstone: the key, the deleting revision as
+   * modRevision, createRevision = version = 0, value "" and no lease.
+   */
   | { readonly type: "delete"; readonly kv: KeyValue };
 
 export interface WatchHandlers {
-  /** Events of one revision arrive together, revisions strictly increasing, no gaps. */
+  /**
+   * Each call carries all the events of exactly one revision (in the order the
+   * revision applied them); calls come in strictly increasing revision order with no
+   * revision skipped that touched the prefix. A handler that throws is a bug: the error
+   * is re-thrown asynchronously, as an EventEmitter would.
+   */
   onEvents(events: readonly WatchEvent[]): void;
   /**
    * The watch ended and will deliver nothing more. `compacted` means the requested
@@ -115,11 +139,15 @@ export interface Store {
   /** Atomic compare-and-swap: if every compare holds apply `success`, else `failure`. */
   txn(compares: readonly Compare[], success: readonly TxnOp[], failure?: readonly TxnOp[]): Promise<TxnResult>;
   /**
-   * Watches every key under `prefix` starting at `fromRevision` (inclusive); events
-   * already in history are replayed first. A revision older than the kept history ends
-   * the watch with a `compacted` StoreError.
+   * Watches every key under `prefix` ("" = every key) starting at `fromRevision`
+   * (inclusive, an integer >= 1); events already in history are replayed first. A
+   * revision older than the kept history ends the watch with a `compacted` StoreError,
+   * reported through `onError` after the returned promise resolved (as etcd does). A lost
+   * connection is not an error: the watch resumes from the next undelivered revision;
+   * but a watch the backend cannot start within its deadline rejects with `unavailable`.
    */
   watch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<Watch>;
+  /** `ttlSeconds`: whole seconds >= 1; the backend may raise it to its minimum. */
   grantLease(ttlSeconds: number): Promise<LeaseGrant>;
   /**
    * Renews a lease once, to its full TTL. Rejects with `lease-not-found` when it has
@@ -128,6 +156,11 @@ export interface Store {
   keepAlive(id: LeaseId): Promise<void>;
   /** Revokes a lease, deleting its keys. Revoking an unknown lease is not an error. */
   revokeLease(id: LeaseId): Promise<void>;
-  /** Cancels watches and releases connections; pending calls reject with `closed`. */
+  /**
+   * Cancels watches (without calling their handlers) and releases connections; never
+   * hangs. Calls made after close() started reject with `closed`; a call still in flight
+   * either completes or rejects with `closed` — like `unavailable`, its outcome is then
+   * unknown. Idempotent.
+   */
   close(): Promise<void>;
 }
