@@ -199,10 +199,3 @@ function report(floor: Run, run: Run, syncsPerSecond: number): void {
   out.push(`storage floor: sequential fdatasync'd appends ${syncsPerSecond.toFixed(0)}/s; durable registrations in the mixed run ${puts.toFixed(0)}/s (${(puts / syncsPerSecond).toFixed(2)}x)`);
   process.stdout.write(out.join("\n") + "\n");
 }
-
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`bench/discovery: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  });
-}

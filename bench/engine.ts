@@ -4,7 +4,6 @@
 // Same-run baseline: the raw write rate of the same store (bench/store.ts measurePutRate).
 //   npx esbuild bench/engine.ts --bundle --platform=node --packages=external --outfile=/tmp/b.js && node /tmp/b.js
 // Env: BENCH_UNITS (10000), BENCH_MACHINES (1000).
-import { isEntry } from "./engine-entry";
 import { measurePutRate, type Rate } from "./store";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -173,11 +172,4 @@ async function idleCpu(units: number, seconds: number): Promise<{ percent: numbe
 function describe(r: { seconds: number; metrics: EngineMetrics }): string {
   const m = r.metrics;
   return `${r.seconds.toFixed(2)} s, ${m.passes} passes, ${m.txns} txns, last decide ${m.lastDecideMs.toFixed(0)} ms`;
-}
-
-if (isEntry) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
 }

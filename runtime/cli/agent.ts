@@ -1,0 +1,96 @@
+// `hafen agent --settings FILE`: the agent of every machine. Finds the API servers
+// through the discovery token, registers the machine (bootstrap token the first time,
+// its own token afterwards), and runs its assigned units — as processes on local
+// machines, through systemd on real ones. Runs until SIGTERM/SIGINT, then stops its units.
+import { join } from "node:path";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Command, CommandContext } from "./command";
+import { UsageError } from "./command";
+import { parseFlags } from "./flags";
+import { readSettings, readSettingFile } from "../node/settings";
+import { primaryAddress, hostPort } from "../node/address";
+import { machineId, fileTokenStore } from "../node/identity";
+import { logger, untilSignal } from "../node/signals";
+import { listServers } from "../discovery";
+import { Agent } from "../agent/agent";
+import { AgentApi } from "../agent/api";
+import { startJournalServer } from "../agent/journal-server";
+import { ProcessExecutor } from "../executor/process/executor";
+import { SystemdExecutor } from "../executor/systemd";
+import type { Executor } from "../executor/types";
+import { systemClock } from "../clock";
+import type { HafenSettings } from "../../machine";
+import { VERSION } from "../version";
+
+const usage = `Usage: hafen agent --settings FILE
+
+Runs the agent of a machine, as configured by its settings file.`;
+
+function executorFor(s: HafenSettings): Executor {
+  switch (s.launch.style) {
+    case "host":
+      return new ProcessExecutor({ journalDir: join(s.dataDir, "journal"), eventLog: join(s.dataDir, "executor-events.jsonl") });
+    case "container":
+      return new SystemdExecutor({});
+    default: {
+      const never: never = s.launch;
+      throw new Error(`unknown launch style ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+async function run(ctx: CommandContext): Promise<number> {
+  const { values } = parseFlags(ctx.args, { settings: { type: "string" } });
+  if (!values.settings) throw new UsageError("--settings is required");
+  const s = readSettings(values.settings);
+  const log = logger("hafen-agent");
+  const id = machineId(s.dataDir);
+  const ip = primaryAddress(s.advertiseAddress ?? (s.bindAddress === "127.0.0.1" ? "127.0.0.1" : undefined));
+  const ca = s.tls ? readSettingFile(s.tls.caFile, "TLS CA") : undefined;
+  const certs =
+    s.tls?.certFile && s.tls.keyFile
+      ? { cert: readSettingFile(s.tls.certFile, "TLS certificate"), key: readSettingFile(s.tls.keyFile, "TLS key") }
+      : undefined;
+  const bootstrapToken = s.bootstrapTokenFile ? readSettingFile(s.bootstrapTokenFile, "bootstrap token").trim() : undefined;
+  const executor = executorFor(s);
+  const agentKey = randomBytes(32).toString("base64url");
+  const journal = await startJournalServer({ host: s.bindAddress, port: s.ports.agent, key: agentKey, executor, ...(certs ? { tls: certs } : {}) });
+  const agentEndpoint = `${certs ? "https" : "http"}://${hostPort(ip, Number(new URL(journal.url).port))}`;
+  const api = new AgentApi({
+    findServers: async () => {
+      const r = await listServers(s.discovery, ca ? { ca } : {});
+      if (!r.ok) throw new Error(`discovery: ${r.error.message}`);
+      return r.value.map((srv) => srv.endpoint);
+    },
+    ...(bootstrapToken ? { bootstrapToken } : {}),
+    tokens: fileTokenStore(s.dataDir),
+    ...(ca ? { tls: { ca, ...(certs ?? {}) } } : {}),
+  });
+  const agent = new Agent({
+    info: {
+      id,
+      name: s.name ?? hostname(),
+      primaryIP: ip,
+      metadata: s.metadata,
+      role: s.role,
+      version: VERSION,
+      agentEndpoint,
+      agentKey,
+    },
+    api,
+    executor,
+    clock: systemClock,
+    leaseTtlSeconds: s.leaseTtlSeconds,
+    log,
+  });
+  await agent.start();
+  ctx.stdout.write(`hafen agent: machine ${id} (${s.name ?? hostname()}) started\n`);
+  const sig = await untilSignal();
+  log(`${sig}: stopping units and shutting down`);
+  await agent.stop(true);
+  await journal.close();
+  return 0;
+}
+
+export const agent: Command = { words: ["agent"], summary: "run a machine's agent", usage, run };
