@@ -106,12 +106,7 @@ async function processes(): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   await recording();
   await processes();
 }
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
