@@ -5,10 +5,52 @@ import { configRender } from "./config-render";
 import { discoveryServe } from "./discovery-serve";
 import { discoveryNew } from "./discovery-new";
 import { unitLint } from "./unit-lint";
+import { server } from "./server";
+import { agent } from "./agent";
+import { etcdEnv } from "./etcd-env";
+import { localUpCommand } from "./local-up";
+import { localStatusCommand } from "./local-status";
+import { localDownCommand } from "./local-down";
+import { localKillCommand } from "./local-kill";
+import { localStartCommand } from "./local-start";
+import { localBoot } from "./local-boot";
+import { listMachines } from "./list-machines";
+import { listUnits } from "./list-units";
+import { listUnitFiles } from "./list-unit-files";
+import { submit } from "./submit";
+import { load } from "./load";
+import { start } from "./start";
+import { stop } from "./stop";
+import { unload } from "./unload";
+import { destroy } from "./destroy";
+import { status } from "./status";
+import { cat } from "./cat";
+import { journal } from "./journal";
 
 export const commands: readonly Command[] = [
   discoveryServe,
   discoveryNew,
   unitLint,
   configRender,
+  server,
+  agent,
+  etcdEnv,
+  localUpCommand,
+  localStatusCommand,
+  localDownCommand,
+  localKillCommand,
+  localStartCommand,
+  localBoot,
+  listMachines,
+  listUnits,
+  listUnitFiles,
+  submit,
+  load,
+  start,
+  stop,
+  unload,
+  destroy,
+  status,
+  cat,
+  journal,
 ];

@@ -115,3 +115,55 @@ export async function stopGroup(ref: ProcessRef, graceMs = 5000): Promise<void> 
     while (Date.now() < hard && groupMembers(ref.pid).length > 0) await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Every live descendant of `pid` (and `pid` itself), with start times, from /proc. */
+export function processTree(pid: number): ProcessRef[] {
+  const children = new Map<number, number[]>();
+  const starts = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (rest[0] === "Z") continue;
+      const ppid = Number(rest[1]);
+      starts.set(Number(e), Number(rest[19]));
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+    } catch {
+      // raced with exit
+    }
+  }
+  const out: ProcessRef[] = [];
+  const queue = [pid];
+  const seen = new Set<number>();
+  while (queue.length > 0 && seen.size < 100_000) {
+    const p = queue.shift()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const st = starts.get(p);
+    if (st !== undefined) out.push({ pid: p, startTime: st });
+    queue.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** SIGKILLs every process of a snapshot that is still the same process. */
+export function killAll(refs: readonly ProcessRef[]): number {
+  let n = 0;
+  for (const r of refs) {
+    if (!isAlive(r)) continue;
+    try {
+      process.kill(r.pid, "SIGKILL");
+      n++;
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
