@@ -21,7 +21,12 @@ export const BUNDLE_PATH = "/opt/hafen/hafen.js";
 /** The path the official etcd images keep their binary at. */
 export const ETCD_IMAGE_BINARY = "/usr/local/bin/etcd";
 export const HAFEN_UNIT_NAMES = ["hafen-fetch.service", "hafen-etcd.service", "hafen-server.service", "hafen-agent.service"] as const;
-const RESTART_SEC = "5";
+/**
+ * A crashed runtime process comes back after this long. Host-launched (local) machines
+ * restart within a second so a restarted server is back before agents must fence
+ * (their lease TTL is a few seconds); containers get 5 s to release ports and images.
+ */
+const RESTART_SEC = { host: "1", container: "5" } as const;
 /** Image pulls on first boot can take minutes; systemd's default 90 s is too short. */
 const CONTAINER_START_TIMEOUT = "15min";
 
@@ -139,7 +144,7 @@ function serviceEntries(c: Ctx, container: string, settings: [string, string][],
   if (engine) out.push(["ExecStartPre", execLine([engine, "rm", "-f", container], "-")]);
   out.push(...pre.map((argv): [string, string] => ["ExecStartPre", execLine(argv)]), ["ExecStart", execLine(start)]);
   if (engine) out.push(["ExecStop", execLine([engine, "stop", container])], ["TimeoutStartSec", CONTAINER_START_TIMEOUT]);
-  out.push(["Restart", "always"], ["RestartSec", RESTART_SEC]);
+  out.push(["Restart", "always"], ["RestartSec", RESTART_SEC[c.s.launch.style]]);
   return out;
 }
 

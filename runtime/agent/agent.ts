@@ -114,14 +114,19 @@ export class Agent {
 
   private async heartbeatLoop(): Promise<void> {
     await this.register();
+    let failing = false;
     while (!this.stopped) {
-      await this.pause(Math.max(50, this.ttlMs / 4));
+      // Renew four times per TTL; after a failure retry quickly (another server, or the
+      // same one restarting) so one lost request does not cost a quarter of the lease.
+      await this.pause(failing ? Math.min(250, this.ttlMs / 8) : Math.max(50, this.ttlMs / 4));
       if (this.stopped) return;
       const sentAt = this.opts.clock.now();
       try {
         await this.opts.api.heartbeat(Math.max(200, this.ttlMs / 4));
         this.renewed(sentAt);
+        failing = false;
       } catch (err) {
+        failing = true;
         if (err instanceof LeaseLostError) {
           this.fence("the servers report the lease expired");
           this.registered = false;
