@@ -137,7 +137,7 @@ export class ApiClient {
     return (await this.getJson<{ units: HafenUnit[] }>("/hafen/v1/units", "list units")).units;
   }
 
-  async health(): Promise<{ ok: boolean; leader?: string; store: string; version: string }> {
+  async health(): Promise<{ ok: boolean; isLeader: boolean; store: string; version: string }> {
     return this.getJson("/hafen/v1/health", "health");
   }
 

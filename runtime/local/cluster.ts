@@ -289,6 +289,14 @@ export async function localKill(dir: string, nameOrId: string): Promise<{ name: 
     // the group may already be gone
   }
   const killed = killAll(tree);
+  // Return only once the whole tree is gone, so "killed" is a fact callers can time from.
+  const deadline = Date.now() + 5000;
+  while (tree.some(isAlive) && Date.now() < deadline) {
+    killAll(tree);
+    await sleep(10);
+  }
+  const survivors = tree.filter(isAlive);
+  if (survivors.length > 0) throw new LocalClusterError(`machine ${m.name}: processes ${survivors.map((p) => p.pid).join(", ")} survived SIGKILL`);
   return { name: m.name, killed: Math.max(killed, 1) };
 }
 
