@@ -104,18 +104,25 @@ function readPorts(p: Problems, v: unknown, at: FieldPath): HafenSettings["ports
   return ports;
 }
 
-function readTls(p: Problems, v: unknown, at: FieldPath): HafenSettings["tls"] {
+function readTls(p: Problems, v: unknown, at: FieldPath, role: MachineRole | undefined): HafenSettings["tls"] {
   if (v === undefined) return undefined;
-  const obj = readRecord(p, v, at, "a mapping with caFile, certFile, keyFile");
+  const obj = readRecord(p, v, at, "a mapping with caFile, certFile, keyFile, caKeyFile");
   if (!obj) return undefined;
-  checkKeys(p, obj, at, ["caFile", "certFile", "keyFile"]);
+  checkKeys(p, obj, at, ["caFile", "certFile", "keyFile", "caKeyFile"]);
   const caFile = path(p, obj, "caFile", at, true);
   const certFile = path(p, obj, "certFile", at, false);
   const keyFile = path(p, obj, "keyFile", at, false);
+  const caKeyFile = path(p, obj, "caKeyFile", at, false);
   if ((obj["certFile"] === undefined) !== (obj["keyFile"] === undefined)) {
     p.add("conflict", at, obj, "certFile and keyFile come together (a certificate needs its key), or neither");
   }
-  return caFile === undefined ? undefined : { caFile, ...(certFile && { certFile }), ...(keyFile && { keyFile }) };
+  if (caKeyFile !== undefined && certFile !== undefined) {
+    p.add("conflict", [...at, "caKeyFile"], caKeyFile, "caKeyFile lets the server issue its own certificate at boot; give it or certFile/keyFile, not both");
+  }
+  if (caKeyFile !== undefined && role === "worker") {
+    p.add("conflict", [...at, "caKeyFile"], caKeyFile, 'the CA key belongs on control machines only (role "control" or "both"); workers get their certificates from the servers');
+  }
+  return caFile === undefined ? undefined : { caFile, ...(certFile && { certFile }), ...(keyFile && { keyFile }), ...(caKeyFile && { caKeyFile }) };
 }
 
 function readLaunch(p: Problems, v: unknown, at: FieldPath): Launch | undefined {
@@ -123,11 +130,12 @@ function readLaunch(p: Problems, v: unknown, at: FieldPath): Launch | undefined 
   if (!obj) return undefined;
   const style = oneOf(p, obj, "style", at, ["host", "container"] as const);
   if (style === "host") {
-    checkKeys(p, obj, at, ["style", "node", "hafen", "etcd"]);
+    checkKeys(p, obj, at, ["style", "node", "hafen", "etcd", "executor"]);
     const node = path(p, obj, "node", at, true);
     const hafen = path(p, obj, "hafen", at, true);
     const etcd = path(p, obj, "etcd", at, false, HAFEN_DEFAULTS.etcd);
-    return node && hafen && etcd ? { style, node, hafen, etcd } : undefined;
+    const executor = obj["executor"] === undefined ? undefined : oneOf(p, obj, "executor", at, ["process", "recording"] as const);
+    return node && hafen && etcd ? { style, node, hafen, etcd, ...(executor && { executor }) } : undefined;
   }
   if (style === "container") {
     checkKeys(p, obj, at, ["style", "engine", "nodeImage", "etcdImage"]);
@@ -238,7 +246,7 @@ export function readHafenSettings(p: Problems, v: unknown, at: FieldPath): Hafen
   const advertiseAddress = address(p, obj, "advertiseAddress", at);
   const auth = readAuth(p, obj["auth"], [...at, "auth"]);
   const bootstrapTokenFile = path(p, obj, "bootstrapTokenFile", at, false);
-  const tls = readTls(p, obj["tls"], [...at, "tls"]);
+  const tls = readTls(p, obj["tls"], [...at, "tls"], role);
   const dataDir = path(p, obj, "dataDir", at, false, HAFEN_DEFAULTS.dataDir);
   const launch = readLaunch(p, obj["launch"], [...at, "launch"]);
   const runtime = readRuntime(p, obj["runtime"], [...at, "runtime"]);

@@ -77,7 +77,17 @@ export type ContainerEngine = "docker" | "podman";
 
 export type Launch =
   /** Local machines: `node hafen.js …` as host processes. */
-  | { readonly style: "host"; readonly node: string; readonly hafen: string; readonly etcd: string }
+  | {
+      readonly style: "host";
+      readonly node: string;
+      readonly hafen: string;
+      readonly etcd: string;
+      /**
+       * How the agent runs units: "process" (default) spawns them; "recording" only
+       * records starts and stops — for control-plane benchmarks, never for real work.
+       */
+      readonly executor?: "process" | "recording";
+    }
   /** Flatcar/Fedora CoreOS: runtime in the Node image, etcd in the etcd image, by digest. */
   | { readonly style: "container"; readonly engine: ContainerEngine; readonly nodeImage: string; readonly etcdImage: string };
 
@@ -119,8 +129,14 @@ export interface HafenSettings {
   };
   /** File holding the short-lived join token; the token itself is an entry in `files`. */
   readonly bootstrapTokenFile?: string;
-  /** Paths on the machine. certFile and keyFile come together or not at all. */
-  readonly tls?: { readonly caFile: string; readonly certFile?: string; readonly keyFile?: string };
+  /**
+   * Paths on the machine. certFile and keyFile come together or not at all. caKeyFile
+   * (control machines only, where the provider cannot tell a machine's IPs before it
+   * exists) holds the cluster CA's private key: the server then issues its own
+   * certificate at boot for the addresses it finds. It conflicts with certFile/keyFile
+   * (a machine either gets its certificate or makes one) and with role "worker".
+   */
+  readonly tls?: { readonly caFile: string; readonly certFile?: string; readonly keyFile?: string; readonly caKeyFile?: string };
   /** Default /var/lib/hafen. */
   readonly dataDir: string;
   readonly launch: Launch;

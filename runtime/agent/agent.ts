@@ -229,13 +229,13 @@ export class Agent {
     }, this.opts.reconcileIntervalMs ?? 10_000);
   }
 
-  /** State reports are debounced: a burst of executor changes becomes one request. */
+  /** State reports are debounced (10 ms): a burst of executor changes becomes one request. */
   private scheduleReport(): void {
     if (this.reportTimer || this.stopped) return;
     this.reportTimer = this.opts.clock.setTimeout(() => {
       this.reportTimer = undefined;
       void this.report();
-    }, 50);
+    }, 10);
   }
 
   private async report(): Promise<void> {

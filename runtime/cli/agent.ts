@@ -18,6 +18,7 @@ import { AgentApi } from "../agent/api";
 import { startJournalServer } from "../agent/journal-server";
 import { ProcessExecutor } from "../executor/process/executor";
 import { SystemdExecutor } from "../executor/systemd";
+import { RecordingExecutor } from "../executor/recording";
 import type { Executor } from "../executor/types";
 import { systemClock } from "../clock";
 import type { HafenSettings } from "../../machine";
@@ -30,7 +31,9 @@ Runs the agent of a machine, as configured by its settings file.`;
 function executorFor(s: HafenSettings): Executor {
   switch (s.launch.style) {
     case "host":
-      return new ProcessExecutor({ journalDir: join(s.dataDir, "journal"), eventLog: join(s.dataDir, "executor-events.jsonl") });
+      return s.launch.executor === "recording"
+        ? new RecordingExecutor({ eventLog: join(s.dataDir, "executor-events.jsonl") })
+        : new ProcessExecutor({ journalDir: join(s.dataDir, "journal"), eventLog: join(s.dataDir, "executor-events.jsonl") });
     case "container":
       return new SystemdExecutor({});
     default: {

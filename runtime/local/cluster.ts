@@ -33,6 +33,8 @@ export interface LocalUpOptions {
   readonly metadata?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly timeoutMs?: number;
   readonly progress?: (p: UpProgress) => void;
+  /** Agents record unit starts instead of spawning them (control-plane benchmarks only). */
+  readonly executor?: "process" | "recording";
 }
 
 export interface LocalMachineInfo {
@@ -181,6 +183,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalClusterInfo> {
       etcd,
       leaseTtlSeconds: state.leaseTtlSeconds,
       ...(opts.metadata ? { metadata: opts.metadata } : {}),
+      ...(opts.executor ? { executor: opts.executor } : {}),
     });
     Object.assign(state.discovery, { url: token.value });
     writeClientConfig(l, state.endpoints[0]!, adminToken);

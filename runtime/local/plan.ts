@@ -38,6 +38,8 @@ export interface PlanInput {
   readonly hafen: string;
   readonly etcd: string;
   readonly leaseTtlSeconds: number;
+  /** Agents' executor: real processes (default) or the recording one, for benchmarks. */
+  readonly executor?: "process" | "recording";
   /** Extra metadata per machine name (e.g. from --metadata m2:region=eu). */
   readonly metadata?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
@@ -97,7 +99,7 @@ export function planCluster(p: PlanInput): PlannedMachine[] {
           auth: { adminTokenSha256: [sha256(p.adminToken)], bootstrapTokenSha256: sha256(p.bootstrapToken) },
           bootstrapTokenFile: "/etc/hafen/bootstrap-token",
           dataDir: "/var/lib/hafen",
-          launch: { style: "host", node: p.node, hafen: p.hafen, etcd: p.etcd },
+          launch: { style: "host", node: p.node, hafen: p.hafen, etcd: p.etcd, ...(p.executor ? { executor: p.executor } : {}) },
           leaseTtlSeconds: p.leaseTtlSeconds,
         },
       },

@@ -1,0 +1,33 @@
+// `hafen stop UNIT...`: like `fleetctl stop`, on units already in the cluster, named or
+// matched by globs.
+import { UsageError, type Command, type CommandContext } from "./command";
+import { parseFlags } from "./flags";
+import { clientCommand } from "./client/command-kit";
+import { CLIENT_USAGE } from "./client/connect";
+import { CHANGE_FLAGS, CHANGE_USAGE, realDeps, type ChangeDeps } from "./client/change";
+import { runExisting } from "./client/existing";
+
+const usage = `Usage: hafen stop [--no-block] [--json] UNIT...
+
+Stops units (desired state loaded) and waits until every machine reports them loaded
+and not running. Stopping a unit that is not loaded is refused.
+UNIT is a unit name (a path's basename is used) or a glob such as 'web@*.service'
+matched against the units in the cluster (quote it so the shell leaves it alone).
+
+${CHANGE_USAGE}
+${CLIENT_USAGE}`;
+
+export function makeStop(deps: ChangeDeps = realDeps): Command {
+  return clientCommand({
+    words: ["stop"],
+    summary: "stop units, keeping them loaded",
+    usage,
+    async run(ctx: CommandContext): Promise<number> {
+      const { values, positionals } = parseFlags(ctx.args, CHANGE_FLAGS);
+      if (positionals.length === 0) throw new UsageError("no UNIT given");
+      return runExisting(ctx, "stop", values, positionals, deps);
+    },
+  });
+}
+
+export const stop = makeStop();
