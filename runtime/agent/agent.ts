@@ -72,9 +72,13 @@ export class Agent {
     return Math.max(100, this.ttlMs - margin);
   }
 
-  /** Registers until it succeeds (or the agent stops), with capped exponential backoff. */
+  /**
+   * Registers until it succeeds (or the agent stops). Backoff doubles from 100 ms to at
+   * most 1 s, with jitter: at first boot the servers appear in discovery only once the
+   * store has formed, and a long backoff would add seconds to every cluster's formation.
+   */
   private async register(): Promise<void> {
-    let delay = 250;
+    let delay = 100;
     for (let attempt = 1; !this.stopped; attempt++) {
       const sentAt = this.opts.clock.now();
       try {
@@ -87,8 +91,8 @@ export class Agent {
         return;
       } catch (err) {
         if (attempt === 1 || attempt % 10 === 0) this.opts.log(`register failed (attempt ${attempt}): ${(err as Error).message}`);
-        await this.pause(delay);
-        delay = Math.min(delay * 2, 5000);
+        await this.pause(delay * (0.8 + Math.random() * 0.4));
+        delay = Math.min(delay * 2, 1000);
       }
     }
   }
@@ -163,8 +167,8 @@ export class Agent {
         }
         this.opts.log(`assignments poll failed: ${(err as Error).message}`);
         this.opts.api.rotate();
-        await this.pause(delay);
-        delay = Math.min(delay * 2, 5000);
+        await this.pause(delay * (0.8 + Math.random() * 0.4));
+        delay = Math.min(delay * 2, 1000);
       }
     }
   }

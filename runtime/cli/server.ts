@@ -54,7 +54,7 @@ async function connectStore(s: HafenSettings, log: (l: string) => void): Promise
         throw new Error(`etcd at 127.0.0.1:${s.ports.etcdClient} unreachable for 300 s: ${(err as Error).message}`);
       }
       if (attempt % 20 === 1) log(`waiting for etcd at 127.0.0.1:${s.ports.etcdClient}: ${(err as Error).message}`);
-      await sleep(systemClock, 250);
+      await sleep(systemClock, 100);
     }
   }
 }
