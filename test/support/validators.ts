@@ -76,6 +76,9 @@ function stubUnit(name: string): string {
 }
 
 function writeExecutable(path: string): void {
+  // A path ending in "/" names a directory, which systemd refuses as an executable on
+  // its own; leave it out so the verdict is systemd's, not an EISDIR of ours.
+  if (path.endsWith("/")) return;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, "#!/bin/sh\nexit 0\n");
   chmodSync(path, 0o755);
