@@ -1,6 +1,8 @@
 // The API's discovery document (Google API Discovery format, as fleet publishes its v1
 // API), so clients generated for fleet's API find the same resources here. rootUrl is
-// filled from the request's own address.
+// filled from the address the request was sent to (fleet ships a placeholder instead).
+// Beyond fleet's own document it lists Machines.Patch, the metadata JSON-Patch endpoint
+// that fleet serves but never described.
 const str = { type: "string" } as const;
 
 const schemas = {
@@ -44,6 +46,20 @@ const schemas = {
     type: "object",
     properties: { name: str, hash: str, machineID: str, systemdLoadState: str, systemdActiveState: str, systemdSubState: str },
   },
+  MachineMetadataOperation: {
+    id: "MachineMetadataOperation",
+    type: "object",
+    properties: {
+      op: { ...str, enum: ["add", "remove", "replace"], required: true },
+      path: { ...str, description: "/<machineID>/metadata/<key>", required: true },
+      value: { ...str, description: "required for add and replace" },
+    },
+  },
+  MachineMetadataPatch: {
+    id: "MachineMetadataPatch",
+    type: "array",
+    items: { $ref: "MachineMetadataOperation" },
+  },
   UnitStatePage: {
     id: "UnitStatePage",
     type: "object",
@@ -71,6 +87,7 @@ export function discoveryDocument(requestUrl: URL): unknown {
       Machines: {
         methods: {
           List: { id: "fleet.Machine.List", httpMethod: "GET", path: "machines", parameters: pageToken, response: { $ref: "MachinePage" } },
+          Patch: { id: "fleet.Machine.Patch", httpMethod: "PATCH", path: "machines", request: { $ref: "MachineMetadataPatch" } },
         },
       },
       Units: {
@@ -100,6 +117,13 @@ export function discoveryDocument(requestUrl: URL): unknown {
       },
       UnitState: {
         methods: {
+          Get: {
+            id: "fleet.UnitState.Get",
+            httpMethod: "GET",
+            path: "state/{unitName}",
+            parameters: { unitName: { type: "string", location: "path", required: true } },
+            response: { $ref: "UnitState" },
+          },
           List: {
             id: "fleet.UnitState.List",
             httpMethod: "GET",

@@ -2,10 +2,11 @@
 // behaviour: units (PUT create 201 / desiredState 204, GET list+one, DELETE 204/404),
 // state (machineID/unitName filters), machines (GET, PATCH JSON-Patch of metadata) and
 // the discovery document. Any invalid request → 4xx with a message and nothing changed.
+import type { TLSSocket } from "node:tls";
 import type { Registry, MetadataOp } from "../cluster/registry";
 import { isJobState, isUnitOptionList, type JobState } from "../cluster/records";
 import type { UnitOption } from "../executor/types";
-import { HttpError, empty, json, readJson, type Router, type RequestContext, type Reply } from "./http";
+import { HttpError, empty, json, readJson, showValue, type Router, type RequestContext, type Reply } from "./http";
 import { pageTokenFrom, paginate } from "./pagination";
 import { discoveryDocument } from "./discovery-document";
 
@@ -37,11 +38,34 @@ export function addFleetRoutes(router: Router, deps: FleetRoutesDeps): void {
       .add("PUT", `${p}/units/:name`, ADMIN, (ctx) => putUnit(deps, ctx))
       .add("DELETE", `${p}/units/:name`, ADMIN, (ctx) => deleteUnit(deps, ctx))
       .add("GET", `${p}/state`, ADMIN, (ctx) => listState(deps, ctx))
+      .add("GET", `${p}/state/:name`, ADMIN, (ctx) => getState(deps, ctx))
       .add("GET", `${p}/machines`, ADMIN, (ctx) => listMachines(deps, ctx))
       .add("PATCH", `${p}/machines`, ADMIN, (ctx) => patchMachines(deps, ctx))
-      .add("GET", `${p}/discovery`, ADMIN, (ctx) => json(200, discoveryDocument(ctx.url)))
-      .add("GET", `${p}/discovery.json`, ADMIN, (ctx) => json(200, discoveryDocument(ctx.url)));
+      .add("GET", `${p}/discovery`, ADMIN, (ctx) => json(200, discoveryDocument(requestOrigin(ctx))))
+      .add("GET", `${p}/discovery.json`, ADMIN, (ctx) => json(200, discoveryDocument(requestOrigin(ctx))));
   }
+}
+
+const HOST_HEADER = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * Where the client reached us: its Host header when that is a plain host[:port], else
+ * the socket's own address. (ctx.url's origin is a placeholder; the server parses paths
+ * against http://localhost.)
+ */
+function requestOrigin(ctx: RequestContext): URL {
+  const socket = ctx.req.socket as Partial<TLSSocket>;
+  const scheme = socket.encrypted ? "https" : "http";
+  const host = ctx.req.headers.host;
+  if (host && HOST_HEADER.test(host)) {
+    try {
+      return new URL(`${scheme}://${host}`);
+    } catch {
+      // e.g. a port above 65535: fall back to the socket's address
+    }
+  }
+  const addr = socket.localAddress ?? "127.0.0.1";
+  return new URL(`${scheme}://${addr.includes(":") ? `[${addr}]` : addr}:${socket.localPort ?? ""}`);
 }
 
 function noBody(ctx: RequestContext): void {
@@ -94,7 +118,7 @@ function parseUnitPut(body: unknown): UnitPut {
     throw new HttpError(400, "field options: expected a list of {\"section\",\"name\",\"value\"} string objects");
   }
   if (b.desiredState !== undefined && b.desiredState !== "" && !isJobState(b.desiredState)) {
-    throw new HttpError(400, `field desiredState: ${JSON.stringify(b.desiredState)} is not one of inactive, loaded, launched`);
+    throw new HttpError(400, `field desiredState: ${showValue(b.desiredState)} is not one of inactive, loaded, launched`);
   }
   return {
     ...(typeof b.name === "string" ? { name: b.name } : {}),
@@ -156,6 +180,19 @@ async function listState(deps: FleetRoutesDeps, ctx: RequestContext): Promise<Re
   return json(200, { states: page.items, ...(page.next ? { nextPageToken: page.next } : {}) });
 }
 
+/**
+ * fleet's UnitState.Get (in its discovery document; `fleetctl start` polls it until the
+ * unit is active). A global unit has one state per machine: the lowest machine id wins.
+ */
+async function getState(deps: FleetRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  noBody(ctx);
+  const name = ctx.params.name!;
+  const states = await deps.registry.listStates({ unitName: name });
+  states.sort((a, b) => cmp(a.machineID, b.machineID));
+  if (states.length === 0) throw new HttpError(404, `unit state of ${showValue(name)} does not exist`);
+  return json(200, states[0]);
+}
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 async function listMachines(deps: FleetRoutesDeps, ctx: RequestContext): Promise<Reply> {
@@ -184,10 +221,10 @@ export function parseMetadataPatch(body: unknown): MetadataOp[] {
     if (raw === null || typeof raw !== "object") throw new HttpError(400, `${at}: expected an object`);
     const { op, path, value } = raw as Record<string, unknown>;
     if (op !== "add" && op !== "remove" && op !== "replace") {
-      throw new HttpError(400, `${at}: invalid op ${JSON.stringify(op)}: expect add, remove, or replace`);
+      throw new HttpError(400, `${at}: invalid op ${showValue(op)}: expect add, remove, or replace`);
     }
     const m = typeof path === "string" ? METADATA_PATH.exec(path) : null;
-    if (!m) throw new HttpError(400, `${at}: machine metadata path ${JSON.stringify(path)} invalid; expected /<machineID>/metadata/<key>`);
+    if (!m) throw new HttpError(400, `${at}: machine metadata path ${showValue(path)} invalid; expected /<machineID>/metadata/<key>`);
     const [, machineId, key] = m as unknown as [string, string, string];
     if (op === "remove") return { op, machineId, key };
     const v = typeof value === "string" ? value : value && typeof value === "object" ? (value as Record<string, unknown>).value : undefined;
@@ -197,7 +234,7 @@ export function parseMetadataPatch(body: unknown): MetadataOp[] {
 }
 
 async function patchMachines(deps: FleetRoutesDeps, ctx: RequestContext): Promise<Reply> {
-  const ops = parseMetadataPatch(await readJson(ctx.req, deps.bodyLimit));
+  const ops = parseMetadataPatch(await readJson(ctx.req, deps.bodyLimit, { also: ["application/json-patch+json"], allowMissing: true }));
   await deps.registry.patchMetadata(ops);
   return empty(204);
 }

@@ -2,7 +2,7 @@
 // assignments as a long-poll, state reports), richer read views for the CLI, health,
 // and unit journals relayed from the machine that runs the unit. fleet's v1 stays untouched.
 import { sha256Hex, newToken } from "./auth";
-import { HttpError, empty, json, readJson, type Principal, type Reply, type RequestContext, type Router } from "./http";
+import { HttpError, empty, json, readJson, showValue, type Principal, type Reply, type RequestContext, type Router } from "./http";
 import type { Registry } from "../cluster/registry";
 import type { Membership, MachineEntry } from "../cluster/membership";
 import { isStringMap, type UnitStateRecord } from "../cluster/records";
@@ -66,7 +66,7 @@ export function parseRegisterBody(body: unknown): RegisterBody {
   if (body === null || typeof body !== "object" || Array.isArray(body)) throw new HttpError(400, "expected a JSON object");
   const b = body as Record<string, unknown>;
   const bad = (field: string, value: unknown, accepted: string) =>
-    new HttpError(400, `field ${field}: ${JSON.stringify(value)?.slice(0, 80)} is invalid; expected ${accepted}`);
+    new HttpError(400, `field ${field}: ${showValue(value)} is invalid; expected ${accepted}`);
   if (typeof b.id !== "string" || !MACHINE_ID.test(b.id)) throw bad("id", b.id, "32 lowercase hex characters");
   if (typeof b.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(b.name)) throw bad("name", b.name, "a host name");
   if (typeof b.primaryIP !== "string" || !/^[0-9a-fA-F:.]{2,45}$/.test(b.primaryIP)) throw bad("primaryIP", b.primaryIP, "an IPv4 or IPv6 address");

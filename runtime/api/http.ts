@@ -8,13 +8,27 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Headers the error response must carry (e.g. Allow on a 405). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
 }
 
+/**
+ * A client's value quoted for an error message: strings JSON-quoted and cut to `max`
+ * characters, other scalars as JSON, containers by kind only. Never JSON.stringify on
+ * an arbitrary value: a deeply nested body overflows the stack there (a 500).
+ */
+export function showValue(v: unknown, max = 80): string {
+  if (typeof v === "string") return v.length > max ? `${JSON.stringify(v.slice(0, max))}…` : JSON.stringify(v);
+  if (v === undefined) return "nothing";
+  if (v === null || typeof v === "number" || typeof v === "boolean") return String(v);
+  return Array.isArray(v) ? "a list" : `a ${typeof v === "object" ? "JSON object" : typeof v}`;
+}
+
 export type Reply =
-  | { readonly kind: "json"; readonly status: number; readonly body: unknown }
+  | { readonly kind: "json"; readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
   | { readonly kind: "empty"; readonly status: number }
   | { readonly kind: "text"; readonly status: number; readonly body: string; readonly contentType?: string }
   /** The handler wrote the response itself (streams, long-polls with their own timers). */
@@ -72,8 +86,9 @@ export class Router {
       if (route.method === method) return { route, params };
     }
     if (pathMatched) {
-      const allowed = this.routes.filter((r) => matchParts(r.parts, segs)).map((r) => r.method);
-      return new HttpError(405, `method ${method} not allowed here; use ${[...new Set(allowed)].join(", ")}`);
+      const allowed = [...new Set(this.routes.filter((r) => matchParts(r.parts, segs)).map((r) => r.method))].join(", ");
+      // RFC 9110: a 405 carries Allow.
+      return new HttpError(405, `method ${method.slice(0, 20)} not allowed here; use ${allowed}`, { Allow: allowed });
     }
     return new HttpError(404, `no such resource: ${path}`);
   }
@@ -110,17 +125,31 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** fleet requires exactly one Content-Type: application/json on bodies (else 415). */
-export function requireJsonContentType(req: IncomingMessage): void {
+/** Which Content-Types a JSON endpoint takes. */
+export interface JsonMediaTypes {
+  /** Media types accepted besides application/json. */
+  readonly also?: readonly string[];
+  /** Whether a request without Content-Type is read as JSON. */
+  readonly allowMissing?: boolean;
+}
+
+/**
+ * fleet requires exactly one Content-Type: application/json on unit bodies (else 415).
+ * Its PATCH /machines checks none, so that route also takes JSON-Patch's own type and none.
+ */
+export function requireJsonContentType(req: IncomingMessage, accept: JsonMediaTypes = {}): void {
   const ct = req.headers["content-type"];
+  if (ct === undefined && accept.allowMissing) return;
   const value = (Array.isArray(ct) ? ct.join(",") : ct ?? "").split(";")[0]!.trim().toLowerCase();
-  if (value !== "application/json") {
-    throw new HttpError(415, `Content-Type must be application/json, got ${ct === undefined ? "none" : JSON.stringify(ct)}`);
+  const types = ["application/json", ...(accept.also ?? [])];
+  if (!types.includes(value)) {
+    const got = ct === undefined ? "none" : JSON.stringify(String(ct).slice(0, 100));
+    throw new HttpError(415, `Content-Type must be ${types.join(" or ")}, got ${got}`);
   }
 }
 
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  requireJsonContentType(req);
+export async function readJson(req: IncomingMessage, limit: number, accept: JsonMediaTypes = {}): Promise<unknown> {
+  requireJsonContentType(req, accept);
   const body = await readBody(req, limit);
   if (body.length === 0) throw new HttpError(400, "request body is empty; expected a JSON document");
   try {
@@ -134,7 +163,7 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
   switch (reply.kind) {
     case "json": {
       const body = Buffer.from(JSON.stringify(reply.body));
-      res.writeHead(reply.status, { "Content-Type": "application/json", "Content-Length": body.length });
+      res.writeHead(reply.status, { ...reply.headers, "Content-Type": "application/json", "Content-Length": body.length });
       res.end(body);
       return;
     }
@@ -158,5 +187,6 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
 }
 
 export function errorReply(err: HttpError): Reply {
-  return json(err.status, { error: { code: err.status, message: err.message } });
+  const body = { error: { code: err.status, message: err.message } };
+  return err.headers ? { kind: "json", status: err.status, body, headers: err.headers } : json(err.status, body);
 }

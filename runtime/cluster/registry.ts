@@ -71,7 +71,7 @@ export class Registry {
       out.push({
         id: m.id,
         primaryIP: m.primaryIP,
-        metadata: { ...m.metadata, ...extra.get(m.id) },
+        metadata: mergeMetadata(m.metadata, extra.get(m.id)),
         name: m.name,
         role: m.role,
         version: m.version,
@@ -83,6 +83,8 @@ export class Registry {
   /**
    * Applies fleet's metadata JSON-Patch ops in order. Overrides are kept apart from the
    * machine's own record so they persist across the machine leaving and rejoining.
+   * A removal is stored as an empty value (fleet's tombstone), so it also hides a key the
+   * machine announces itself, now and when it registers again; mergeMetadata drops it.
    * Each machine's override map is updated with a revision check and retried on races.
    */
   async patchMetadata(ops: readonly MetadataOp[]): Promise<void> {
@@ -92,14 +94,12 @@ export class Registry {
       const key = this.keys.machineMetadata(machineId);
       for (let attempt = 0; attempt < 20; attempt++) {
         const cur = await this.store.get(key);
-        const md: Record<string, string> = { ...(cur ? decodeMetadata(cur.value) : undefined) };
-        for (const op of list) {
-          if (op.op === "remove") delete md[op.key];
-          else md[op.key] = op.value;
-        }
+        // A Map, not object assignment: a key such as "__proto__" must stay an ordinary key.
+        const md = new Map(Object.entries((cur ? decodeMetadata(cur.value) : undefined) ?? {}));
+        for (const op of list) md.set(op.key, op.op === "remove" ? "" : op.value);
         const r = await this.store.txn(
           [{ key, target: "modRevision", op: "==", value: cur?.modRevision ?? 0 }],
-          [{ type: "put", key, value: JSON.stringify(md) }],
+          [{ type: "put", key, value: JSON.stringify(Object.fromEntries(md)) }],
         );
         if (r.succeeded) break;
         if (attempt === 19) throw new Error(`metadata of machine ${machineId} changed concurrently 20 times; try again`);
@@ -217,6 +217,19 @@ export class Registry {
     }
     return { revision: r.revision, assignments };
   }
+}
+
+/** fleet's merge: overrides win over announced metadata; an empty override removes the key. */
+export function mergeMetadata(
+  announced: Readonly<Record<string, string>>,
+  overrides: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const out = new Map(Object.entries(announced));
+  for (const [k, v] of Object.entries(overrides ?? {})) {
+    if (v === "") out.delete(k);
+    else out.set(k, v);
+  }
+  return Object.fromEntries(out);
 }
 
 /** fleet's currentState from what the agent reports: running → launched, known → loaded. */
