@@ -5,6 +5,7 @@
 import { fromOptions, parseFleetOptions, parseUnitName, type UnitProblem } from "../../units";
 import type { MachineRecord, UnitRecord } from "../cluster/records";
 import type { Rules, SchedMachine, SchedUnit } from "./model";
+import { mergeMetadata } from "../cluster/registry";
 
 /** How many of a unit's problems its unschedulable reason quotes. */
 const PROBLEMS_QUOTED = 2;
@@ -35,7 +36,7 @@ export function schedUnit(record: UnitRecord): SchedUnit {
 
 /** Announced metadata with the operator's overrides on top (fleet: PATCH wins). */
 export function schedMachine(record: MachineRecord, overrides: Readonly<Record<string, string>> | undefined): SchedMachine {
-  return { id: record.id, metadata: overrides ? { ...record.metadata, ...overrides } : record.metadata };
+  return { id: record.id, metadata: overrides ? mergeMetadata(record.metadata, overrides) : record.metadata };
 }
 
 function describe(problems: readonly UnitProblem[]): string {
