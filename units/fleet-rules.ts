@@ -55,7 +55,8 @@ export function checkCombinations(o: FleetOptions, occ: Occurrences, ctx: FleetC
     if (!present(o, a) || !present(o, b)) continue;
     const at = [firstAt(occ, a), firstAt(occ, b)].filter((x): x is Occurrence => x !== undefined);
     const later = at.reduce((x, y) => (y.line > x.line ? y : x));
-    const where = at.map((x) => `${x.key}= on line ${x.line}`).join(" and ");
+    // Units built from an API option list have no lines (line 0): name the keys only.
+    const where = at.map((x) => (x.line > 0 ? `${x.key}= on line ${x.line}` : `${x.key}=`)).join(" and ");
     ctx.report("conflicting-fleet-options", later, `${a} cannot be used with ${b} (${where}): ${why}`);
   }
   checkPeer(o, occ, ctx);
