@@ -26,6 +26,8 @@ import { destroy } from "./destroy";
 import { status } from "./status";
 import { cat } from "./cat";
 import { journal } from "./journal";
+import { bootServe } from "./boot-serve";
+import { bootCheck } from "./boot-check";
 
 export const commands: readonly Command[] = [
   discoveryServe,
@@ -53,4 +55,6 @@ export const commands: readonly Command[] = [
   status,
   cat,
   journal,
+  bootServe,
+  bootCheck,
 ];
