@@ -68,8 +68,12 @@ async function formation(): Promise<void> {
 
 async function launch(base: { etcd: number }, executor: "recording" | "process", n: number): Promise<BenchCluster> {
   const c = await benchCluster({ machines: 10, control: 3, executor });
+  // The client spreads its requests over every API server, as a fleet client would
+  // with several endpoints; any server accepts any write.
+  const { ApiClient } = await import("../runtime/client/api");
+  const apis = c.info.endpoints.map((endpoint) => new ApiClient({ endpoint, token: c.info.adminToken, timeoutMs: 30_000 }));
   const t0 = performance.now();
-  await pool(n, 64, (i) => c.api.createUnit(`load${i}.service`, sleeperUnit, "launched"));
+  await pool(n, 64, (i) => apis[i % apis.length]!.createUnit(`load${i}.service`, sleeperUnit, "launched"));
   const submitted = performance.now() - t0;
   await waitFor(`${n} units launched`, 180_000, async () => (await launchedCount(c.api, "load")) >= n, 25);
   const total = performance.now() - t0;

@@ -56,7 +56,8 @@ export class AgentApi {
   private async server(): Promise<string> {
     if (this.servers.length === 0) {
       this.servers = await this.opts.findServers();
-      this.index = 0;
+      // Start at a random server so a cluster's agents spread over its servers.
+      this.index = Math.floor(Math.random() * Math.max(1, this.servers.length));
       if (this.servers.length === 0) throw new Error("no API server found yet (discovery lists none)");
     }
     return this.servers[this.index % this.servers.length]!;

@@ -135,8 +135,18 @@ async function putUnit(deps: FleetRoutesDeps, ctx: RequestContext): Promise<Repl
   const nameProblem = deps.rules.checkName(name);
   if (nameProblem) throw new HttpError(400, nameProblem);
 
-  const existing = await deps.registry.getUnitRecord(name);
   const options = body.options ?? [];
+  // Fast path for the common case, a new unit: validate, then create-if-absent in one
+  // store round trip. Anything else (it exists) takes the read-compare path below.
+  if (options.length > 0 && body.desiredState) {
+    const problems = deps.rules.checkOptions(name, options);
+    if (problems.length > 0) throw new HttpError(400, problems.join("; "));
+    if (deps.rules.isTemplate(name) && body.desiredState !== "inactive") {
+      throw new HttpError(400, `cannot activate template "${name}": submit an instance such as ${name.replace("@.", "@1.")}`);
+    }
+    if (await deps.registry.createUnit({ name, options, hash: deps.rules.hash(options), desiredState: body.desiredState })) return empty(201);
+  }
+  const existing = await deps.registry.getUnitRecord(name);
   let create = false;
   if (!existing) {
     if (options.length === 0) throw new HttpError(409, "unit does not exist and options field empty");

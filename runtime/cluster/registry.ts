@@ -112,6 +112,13 @@ export class Registry {
     return kv ? decodeUnit(kv.value) : undefined;
   }
 
+  /** Creates a unit only if none of that name exists; false when one does. */
+  async createUnit(unit: UnitRecord): Promise<boolean> {
+    const key = this.keys.unit(unit.name);
+    const r = await this.store.txn([{ key, target: "createRevision", op: "==", value: 0 }], [{ type: "put", key, value: JSON.stringify(unit) }]);
+    return r.succeeded;
+  }
+
   /** Creates or replaces a unit's definition (fleet: PUT with options). */
   async putUnit(unit: UnitRecord): Promise<void> {
     await this.store.put(this.keys.unit(unit.name), JSON.stringify(unit));
