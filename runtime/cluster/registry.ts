@@ -178,26 +178,32 @@ export class Registry {
     const out: UnitView[] = [];
     for (const kv of units.kvs) {
       const u = decodeUnit(kv.value);
-      if (!u) continue;
-      const machines = (placed.get(u.name) ?? []).sort();
-      const state = machines.length === 1 ? stateOf.get(`${machines[0]}/${u.name}`) : undefined;
-      out.push({
-        name: u.name,
-        options: u.options,
-        desiredState: u.desiredState,
-        currentState: currentStateOf(state, u.hash),
-        ...(machines.length === 1 ? { machineID: machines[0] } : {}),
-        hash: u.hash,
-        machineIDs: machines,
-        ...(reasons.has(u.name) ? { reason: reasons.get(u.name) } : {}),
-      });
+      if (u) out.push(unitView(u, placed.get(u.name) ?? [], (m) => stateOf.get(`${m}/${u.name}`), reasons.get(u.name)));
     }
     return out;
   }
 
-  async getUnit(name: string): Promise<UnitView | undefined> {
-    // One unit: read the three small prefixes it touches instead of everything.
-    return (await this.listUnits()).find((u) => u.name === name);
+  /**
+   * One unit. `placedOn` (the API server's in-memory copy of the schedule) names the
+   * machines it is assigned to, so the read touches only this unit's keys; without it
+   * the whole schedule is read.
+   */
+  async getUnit(name: string, placedOn?: (unit: string) => readonly string[]): Promise<UnitView | undefined> {
+    if (!placedOn) return (await this.listUnits()).find((u) => u.name === name);
+    const machines = placedOn(name);
+    const [kv, unsched, ...states] = await Promise.all([
+      this.store.get(this.keys.unit(name)),
+      this.store.get(this.keys.unschedulableUnit(name)),
+      ...machines.map((m) => this.store.get(this.keys.unitState(m, name))),
+    ]);
+    const u = kv ? decodeUnit(kv.value) : undefined;
+    if (!u) return undefined;
+    const stateOf = new Map<string, UnitStateRecord>();
+    states.forEach((s, i) => {
+      const st = s ? decodeUnitState(s.value) : undefined;
+      if (st) stateOf.set(machines[i]!, st);
+    });
+    return unitView(u, [...machines], (m) => stateOf.get(m), unsched ? decodeUnschedulable(unsched.value)?.reason : undefined);
   }
 
   async listStates(filter: { machineID?: string; unitName?: string } = {}): Promise<UnitStateRecord[]> {
@@ -237,6 +243,21 @@ export function mergeMetadata(
     else out.set(k, v);
   }
   return Object.fromEntries(out);
+}
+
+function unitView(u: UnitRecord, placedOn: string[], stateOn: (machine: string) => UnitStateRecord | undefined, reason: string | undefined): UnitView {
+  const machines = placedOn.sort();
+  const state = machines.length === 1 ? stateOn(machines[0]!) : undefined;
+  return {
+    name: u.name,
+    options: u.options,
+    desiredState: u.desiredState,
+    currentState: currentStateOf(state, u.hash),
+    ...(machines.length === 1 ? { machineID: machines[0] } : {}),
+    hash: u.hash,
+    machineIDs: machines,
+    ...(reason !== undefined ? { reason } : {}),
+  };
 }
 
 /** fleet's currentState from what the agent reports: running → launched, known → loaded. */

@@ -112,6 +112,13 @@ export class AssignmentHub {
     }
   }
 
+  /** Machines the unit is assigned to, as this server last saw the schedule. */
+  machinesOf(unit: string): string[] {
+    const out: string[] = [];
+    for (const [machine, map] of this.byMachine) if (map.has(unit)) out.push(machine);
+    return out;
+  }
+
   /** The revision a machine's assignments last changed at (base revision if never seen). */
   changedAt(machineId: string): number {
     return this.machineRev.get(machineId) ?? this.baseRevision;

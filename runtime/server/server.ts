@@ -52,7 +52,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   await hub.start();
   const router = new Router();
   const bodyLimit = cfg.bodyLimit ?? 1024 * 1024;
-  addFleetRoutes(router, { registry, rules: cfg.rules, bodyLimit });
+  addFleetRoutes(router, { registry, rules: cfg.rules, bodyLimit, placedOn: (unit) => hub.machinesOf(unit) });
   addHafenRoutes(router, {
     registry,
     membership,
