@@ -52,6 +52,8 @@ export class Agent {
   private unsubscribe: (() => void) | undefined;
   private loops: Promise<void>[] = [];
   private readonly wake = new Set<() => void>();
+  /** What the servers were last told, so periodic reports of nothing new are skipped. */
+  private lastReport = { text: "", at: 0 };
 
   constructor(private readonly opts: AgentOptions) {
     this.ttlMs = opts.leaseTtlSeconds * 1000;
@@ -86,6 +88,7 @@ export class Agent {
         this.ttlMs = r.leaseTtlSeconds * 1000;
         this.renewed(sentAt);
         this.registered = true;
+        this.lastReport = { text: "", at: 0 }; // a new lease carries no states yet
         this.opts.log(`registered machine ${this.opts.info.id} (lease TTL ${r.leaseTtlSeconds} s)`);
         this.scheduleReport();
         return;
@@ -247,7 +250,13 @@ export class Agent {
     let statuses: readonly UnitStatus[];
     try {
       statuses = await this.opts.executor.list();
+      // Unchanged states are not sent again (they live on the lease until it ends),
+      // except once a minute as a safety net.
+      const text = JSON.stringify([...statuses].sort((a, b) => (a.name < b.name ? -1 : 1)));
+      const now = this.opts.clock.now();
+      if (text === this.lastReport.text && now - this.lastReport.at < 60_000) return;
       await this.opts.api.reportStates(statuses);
+      this.lastReport = { text, at: now };
     } catch (err) {
       if (err instanceof LeaseLostError) return; // the heartbeat loop re-registers
       this.opts.log(`state report failed: ${(err as Error).message}`);

@@ -60,8 +60,8 @@ export interface AuthConfig {
   readonly adminTokenHashes: readonly string[];
   /** sha256 of the bootstrap token, and when it stops being accepted (ms since epoch). */
   readonly bootstrap?: { readonly hash: string; readonly expiresAt?: number };
-  /** Looks up the stored sha256 of a machine's token (undefined when none). */
-  machineTokenHash(machineId: string): Promise<string | undefined>;
+  /** True when `hash` is the stored sha256 of the machine's token. */
+  machineTokenMatches(machineId: string, hash: string): Promise<boolean>;
   readonly now: () => number;
 }
 
@@ -83,8 +83,7 @@ export async function authenticate(req: IncomingMessage, cfg: AuthConfig): Promi
       return hashEquals(b.hash, hash) ? { kind: "bootstrap" } : { kind: "anonymous" };
     }
     case "machine": {
-      const stored = await cfg.machineTokenHash(parsed.machineId);
-      return stored && hashEquals(stored, hash) ? { kind: "machine", machineId: parsed.machineId } : { kind: "anonymous" };
+      return (await cfg.machineTokenMatches(parsed.machineId, hash)) ? { kind: "machine", machineId: parsed.machineId } : { kind: "anonymous" };
     }
     default: {
       const never: never = parsed;

@@ -4,6 +4,7 @@
 // authenticates and validates first.
 import { StoreError, type LeaseId, type Store, type TxnOp } from "../store/types";
 import type { Keyspace } from "./keys";
+import { hashEquals } from "../api/auth";
 import { decodeMachine, decodeUnitState, type MachineRecord, type UnitStateRecord } from "./records";
 
 /** What the server stores beside the public record (never returned by the API). */
@@ -15,12 +16,17 @@ export interface MachineEntry extends MachineRecord {
 
 export type HeartbeatResult = { readonly ok: true } | { readonly ok: false; readonly reason: "unknown-machine" | "lease-expired" };
 
+/** How long a matched machine token hash is trusted without a store read. */
+const TOKEN_CACHE_MS = 30_000;
+
 /** Ops per transaction: etcd refuses more than 128 by default. */
 const TXN_BATCH = 100;
 
 export class Membership {
   /** machine id → lease id, so a heartbeat costs one keep-alive, not a read too. */
   private readonly leases = new Map<string, LeaseId>();
+  /** machine id → a token hash that recently matched the store. */
+  private readonly tokens = new Map<string, { hash: string; at: number }>();
 
   constructor(
     private readonly store: Store,
@@ -52,6 +58,7 @@ export class Membership {
     const ops: TxnOp[] = [{ type: "put", key, value: JSON.stringify(entry), lease }];
     if (tokenHash) ops.push({ type: "put", key: this.keys.credential(entry.id), value: tokenHash });
     await this.store.txn([], ops);
+    if (tokenHash) this.tokens.set(entry.id, { hash: tokenHash, at: Date.now() });
     this.leases.set(entry.id, lease);
     return { lease, ttlSeconds: ttl };
   }
@@ -86,6 +93,21 @@ export class Membership {
 
   async tokenHash(machineId: string): Promise<string | undefined> {
     return (await this.store.get(this.keys.credential(machineId)))?.value;
+  }
+
+  /**
+   * Checks a machine's token hash. A hash that matched recently is accepted from memory
+   * (heartbeats would otherwise cost a store read each); anything else is checked
+   * against the store, so a token re-issued through another server is seen at once.
+   */
+  async tokenMatches(machineId: string, hash: string): Promise<boolean> {
+    const cached = this.tokens.get(machineId);
+    if (cached && cached.hash === hash && Date.now() - cached.at < TOKEN_CACHE_MS) return true;
+    const stored = await this.tokenHash(machineId);
+    const ok = stored !== undefined && hashEquals(stored, hash);
+    if (ok) this.tokens.set(machineId, { hash, at: Date.now() });
+    else this.tokens.delete(machineId);
+    return ok;
   }
 
   /**

@@ -25,7 +25,7 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly tls?: TlsFiles;
-  readonly auth: Omit<AuthConfig, "machineTokenHash" | "now">;
+  readonly auth: Omit<AuthConfig, "machineTokenMatches" | "now">;
   readonly leaseTtlSeconds: number;
   readonly version: string;
   readonly rules: UnitRules;
@@ -68,7 +68,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     host: cfg.host,
     port: cfg.port,
     ...(cfg.tls ? { tls: cfg.tls } : {}),
-    auth: { ...cfg.auth, machineTokenHash: (id) => membership.tokenHash(id), now: () => Date.now() },
+    auth: { ...cfg.auth, machineTokenMatches: (id, hash) => membership.tokenMatches(id, hash), now: () => Date.now() },
     router,
     log: cfg.log,
   });
