@@ -100,16 +100,25 @@ function mounts(s: HafenSettings, sub: Sub): string[] {
 }
 
 /** argv that runs `hafen <sub> --settings …` in this machine's launch style. */
+/**
+ * Node flags per runtime process. The agent runs on every machine and must stay small
+ * (≤ 60 MB resident): a young generation of 2 MiB instead of V8's default 16 MiB costs
+ * a few more scavenges and saves ~10 MB. Servers keep the defaults (throughput).
+ */
+function nodeFlags(sub: Sub): string[] {
+  return sub === "agent" ? ["--max-semi-space-size=2"] : [];
+}
+
 function runtimeArgv(c: Ctx, sub: Sub, extra: readonly string[]): string[] {
   const l = c.s.launch;
   switch (l.style) {
     case "host":
-      return [l.node, l.hafen, sub, "--settings", c.settingsPath, ...extra];
+      return [l.node, ...nodeFlags(sub), l.hafen, sub, "--settings", c.settingsPath, ...extra];
     case "container":
       return [
         ...[enginePath(c.s)!, "run", "--rm", "--name", `hafen-${sub}`, "--net", "host"],
         ...mounts(c.s, sub),
-        ...[l.nodeImage, "node", BUNDLE_PATH, sub, "--settings", c.settingsPath, ...extra],
+        ...[l.nodeImage, "node", ...nodeFlags(sub), BUNDLE_PATH, sub, "--settings", c.settingsPath, ...extra],
       ];
     default: {
       const _never: never = l;

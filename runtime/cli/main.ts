@@ -1,10 +1,10 @@
 // Entry point of the `hafen` binary: find the command whose words prefix argv, run it,
 // exit with its code. Unknown commands and usage errors exit 1 with a message.
-import { commands } from "./registry";
-import { UsageError, type Command, type CommandContext } from "./command";
+import { commands, type CommandEntry } from "./registry";
+import { UsageError, type CommandContext } from "./command";
 
-export function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
+export function findCommand(argv: readonly string[]): { command: CommandEntry; rest: string[] } | undefined {
+  let best: { command: CommandEntry; rest: string[] } | undefined;
   for (const command of commands) {
     const n = command.words.length;
     if (argv.length >= n && command.words.every((w, i) => argv[i] === w)) {
@@ -30,7 +30,8 @@ export async function main(argv: readonly string[], io: Omit<CommandContext, "ar
     io.stderr.write(`hafen: unknown command "${argv.join(" ")}"\n\n${helpText()}`);
     return 1;
   }
-  const { command, rest } = found;
+  const { rest } = found;
+  const command = await found.command.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout.write(command.usage.endsWith("\n") ? command.usage : command.usage + "\n");
     return 0;
