@@ -39,6 +39,7 @@ export class AgentApi {
   private servers: readonly string[] = [];
   private index = 0;
   private token: string | undefined;
+  private machineId: string | undefined;
   private readonly aborter = new AbortController();
 
   constructor(private readonly opts: AgentApiOptions) {}
@@ -81,6 +82,7 @@ export class AgentApi {
       res = await post(this.opts.bootstrapToken);
     }
     if (res.status !== 200) throw errorFrom(res, "register");
+    this.machineId = info.id;
     const r = parseJsonBody<{ leaseTtlSeconds: number; machineToken?: string }>(res, "register");
     if (r.machineToken) {
       this.token = r.machineToken;
@@ -93,10 +95,10 @@ export class AgentApi {
     return `/hafen/v1/machines/${id}/${rest}`;
   }
 
+  /** The machine this agent registered (with a client certificate it may hold no token). */
   private id(): string {
-    const m = this.token ? /^hfm_([0-9a-f]{32})_/.exec(this.token) : null;
-    if (!m) throw new LeaseLostError("not registered");
-    return m[1]!;
+    if (!this.machineId) throw new LeaseLostError("not registered");
+    return this.machineId;
   }
 
   private check(res: HttpResponse, what: string, ok: number): void {
@@ -135,5 +137,19 @@ export class AgentApi {
       body: JSON.stringify({ states }),
     });
     this.check(res, "report states", 204);
+  }
+
+  /** Asks the servers to sign this machine's certificate request (first boot of a worker). */
+  async requestCertificate(csrPem: string): Promise<string> {
+    this.token ??= await this.opts.tokens.load();
+    const res = await this.call(
+      "/hafen/v1/certificates",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ csr: csrPem }) },
+      this.token ?? this.opts.bootstrapToken,
+    );
+    if (res.status !== 200) throw errorFrom(res, "certificate request");
+    const body = parseJsonBody<{ certificate?: unknown }>(res, "certificate request");
+    if (typeof body.certificate !== "string") throw new ApiError(res.status, "certificate request: no certificate in the answer");
+    return body.certificate;
   }
 }

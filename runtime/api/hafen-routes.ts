@@ -8,6 +8,7 @@ import type { Membership, MachineEntry } from "../cluster/membership";
 import { isStringMap, type UnitStateRecord } from "../cluster/records";
 import type { AssignmentHub } from "../server/assignment-hub";
 import { send } from "../client/transport";
+import { csrNames } from "../tls/certs";
 
 export interface HafenRoutesDeps {
   readonly registry: Registry;
@@ -21,6 +22,10 @@ export interface HafenRoutesDeps {
   readonly version: string;
   readonly now: () => number;
   health(): { leader?: string; store: string; isLeader: boolean };
+  /** Signs a machine's CSR with the cluster CA; absent when this server holds no CA key. */
+  readonly signCsr?: (csrPem: string) => string;
+  /** The cluster CA certificate: verifies agents' journal ports, returned with signed certificates. */
+  readonly caPem?: string;
 }
 
 const MACHINE_ID = /^[0-9a-f]{32}$/;
@@ -35,7 +40,8 @@ export function addHafenRoutes(router: Router, deps: HafenRoutesDeps): void {
     .add("POST", "/hafen/v1/machines/register", ["bootstrap", "machine", "admin"], (ctx) => register(deps, ctx))
     .add("POST", "/hafen/v1/machines/:id/heartbeat", ["machine"], (ctx) => heartbeat(deps, ctx))
     .add("GET", "/hafen/v1/machines/:id/assignments", ["machine"], (ctx) => assignments(deps, ctx))
-    .add("PUT", "/hafen/v1/machines/:id/states", ["machine"], (ctx) => states(deps, ctx));
+    .add("PUT", "/hafen/v1/machines/:id/states", ["machine"], (ctx) => states(deps, ctx))
+    .add("POST", "/hafen/v1/certificates", ["bootstrap", "machine"], (ctx) => certificate(deps, ctx));
 }
 
 function health(deps: HafenRoutesDeps): Reply {
@@ -161,8 +167,38 @@ async function journal(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Repl
   }
   const entry = await deps.membership.entry(machineID);
   if (!entry?.agentEndpoint || !entry.agentKey) throw new HttpError(502, `machine ${machineID} is not reachable for journal requests`);
-  const res = await send(`${entry.agentEndpoint}/journal/${encodeURIComponent(name)}?lines=${lines}`, { token: entry.agentKey }, { timeoutMs: 5000 });
+  const res = await send(
+    `${entry.agentEndpoint}/journal/${encodeURIComponent(name)}?lines=${lines}`,
+    { token: entry.agentKey, ...(deps.caPem ? { ca: deps.caPem } : {}) },
+    { timeoutMs: 5000 },
+  );
   if (res.status !== 200) throw new HttpError(502, `agent of ${machineID} answered HTTP ${res.status}: ${res.body.toString().slice(0, 200)}`);
   const body = JSON.parse(res.body.toString()) as { lines: string[] };
   return json(200, { machineID, lines: body.lines });
+}
+
+/**
+ * Signs a machine's certificate request (workers get their TLS certificate this way at
+ * first boot). Only CN "machine:<id>" is signed; a machine credential only for its own id.
+ */
+async function certificate(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  if (!deps.signCsr || !deps.caPem) throw new HttpError(409, "this server holds no cluster CA key; it cannot sign certificates");
+  const body = (await readJson(ctx.req, deps.bodyLimit)) as { csr?: unknown } | null;
+  if (!body || typeof body.csr !== "string" || body.csr.length > 16_384) {
+    throw new HttpError(400, 'expected {"csr": "-----BEGIN CERTIFICATE REQUEST-----..."} (at most 16 KiB)');
+  }
+  const p = ctx.principal;
+  const expected = p.kind === "machine" ? `machine:${p.machineId}` : undefined;
+  let certificate: string;
+  try {
+    const names = csrNames(body.csr);
+    if (expected && names.commonName !== expected) {
+      throw new HttpError(403, `machine ${expected.slice(8)} may only request its own certificate (asked for ${names.commonName.slice(0, 80)})`);
+    }
+    certificate = deps.signCsr(body.csr);
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, `certificate request refused: ${(err as Error).message}`);
+  }
+  return json(200, { certificate, ca: deps.caPem });
 }

@@ -23,6 +23,7 @@ import type { Executor } from "../executor/types";
 import { systemClock } from "../clock";
 import type { HafenSettings } from "../../machine";
 import { VERSION } from "../version";
+import { ensureTls, type TlsMaterial } from "../tls/ensure";
 
 const usage = `Usage: hafen agent --settings FILE
 
@@ -43,6 +44,28 @@ function executorFor(s: HafenSettings): Executor {
   }
 }
 
+/** Issues the machine's certificate, retrying while the servers are not up yet. */
+async function ensureTlsWithRetry(
+  s: HafenSettings,
+  machineId: string,
+  ip: string,
+  bootstrapToken: string | undefined,
+  log: (l: string) => void,
+  requestCertificate: (csr: string) => Promise<string>,
+): Promise<TlsMaterial | undefined> {
+  let delay = 200;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureTls(s, { machineId, ip, name: s.name ?? hostname(), ...(bootstrapToken ? { bootstrapToken } : {}), requestCertificate, log });
+    } catch (err) {
+      if (attempt % 10 === 1) log(`TLS setup (attempt ${attempt}): ${(err as Error).message}; retrying`);
+      if (attempt >= 600) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 2000);
+    }
+  }
+}
+
 async function run(ctx: CommandContext): Promise<number> {
   const { values } = parseFlags(ctx.args, { settings: { type: "string" } });
   if (!values.settings) throw new UsageError("--settings is required");
@@ -50,26 +73,24 @@ async function run(ctx: CommandContext): Promise<number> {
   const log = logger("hafen-agent");
   const id = machineId(s.dataDir);
   const ip = primaryAddress(s.advertiseAddress ?? (s.bindAddress === "127.0.0.1" ? "127.0.0.1" : undefined));
-  const ca = s.tls ? readSettingFile(s.tls.caFile, "TLS CA") : undefined;
-  const certs =
-    s.tls?.certFile && s.tls.keyFile
-      ? { cert: readSettingFile(s.tls.certFile, "TLS certificate"), key: readSettingFile(s.tls.keyFile, "TLS key") }
-      : undefined;
   const bootstrapToken = s.bootstrapTokenFile ? readSettingFile(s.bootstrapTokenFile, "bootstrap token").trim() : undefined;
+  const findServers = async () => {
+    const r = await listServers(s.discovery, s.tls ? { ca: readSettingFile(s.tls.caFile, "TLS CA") } : {});
+    if (!r.ok) throw new Error(`discovery: ${r.error.message}`);
+    return r.value.map((srv) => srv.endpoint);
+  };
+  const apiOptions = { findServers, ...(bootstrapToken ? { bootstrapToken } : {}), tokens: fileTokenStore(s.dataDir) };
+  // A worker's certificate is signed by the servers; until it has one it talks to them
+  // with the CA alone (server authentication) and its bootstrap or machine token.
+  const material = await ensureTlsWithRetry(s, id, ip, bootstrapToken, log, (csr) =>
+    new AgentApi({ ...apiOptions, tls: { ca: readSettingFile(s.tls!.caFile, "TLS CA") } }).requestCertificate(csr),
+  );
+  const certs = material ? { cert: material.cert, key: material.key } : undefined;
   const executor = executorFor(s);
   const agentKey = randomBytes(32).toString("base64url");
   const journal = await startJournalServer({ host: s.bindAddress, port: s.ports.agent, key: agentKey, executor, ...(certs ? { tls: certs } : {}) });
   const agentEndpoint = `${certs ? "https" : "http"}://${hostPort(ip, Number(new URL(journal.url).port))}`;
-  const api = new AgentApi({
-    findServers: async () => {
-      const r = await listServers(s.discovery, ca ? { ca } : {});
-      if (!r.ok) throw new Error(`discovery: ${r.error.message}`);
-      return r.value.map((srv) => srv.endpoint);
-    },
-    ...(bootstrapToken ? { bootstrapToken } : {}),
-    tokens: fileTokenStore(s.dataDir),
-    ...(ca ? { tls: { ca, ...(certs ?? {}) } } : {}),
-  });
+  const api = new AgentApi({ ...apiOptions, ...(material ? { tls: { ca: material.ca, ...certs } } : {}) });
   const agent = new Agent({
     info: {
       id,

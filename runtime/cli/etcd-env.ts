@@ -6,7 +6,9 @@ import { hostname } from "node:os";
 import type { Command, CommandContext } from "./command";
 import { UsageError } from "./command";
 import { parseFlags } from "./flags";
-import { readSettings } from "../node/settings";
+import { readSettings, readSettingFile } from "../node/settings";
+import { machineId } from "../node/identity";
+import { ensureTls } from "../tls/ensure";
 import { primaryAddress } from "../node/address";
 import { etcdEnvironment, envFileText } from "../node/etcd-env";
 
@@ -21,7 +23,16 @@ async function run(ctx: CommandContext): Promise<number> {
   if (s.store !== "etcd") throw new Error(`${values.settings}: store is ${s.store}; only etcd clusters run etcd members`);
   if (s.role === "worker") throw new Error(`${values.settings}: role is worker; only control machines run etcd members`);
   const ip = primaryAddress(s.advertiseAddress ?? (s.bindAddress === "127.0.0.1" ? "127.0.0.1" : undefined));
-  const text = envFileText(etcdEnvironment(s, { name: s.name ?? hostname(), ip }));
+  const bootstrapToken = s.bootstrapTokenFile ? readSettingFile(s.bootstrapTokenFile, "bootstrap token").trim() : undefined;
+  const material = await ensureTls(s, {
+    machineId: machineId(s.dataDir),
+    ip,
+    name: s.name ?? hostname(),
+    ...(bootstrapToken ? { bootstrapToken } : {}),
+    log: (l) => ctx.stderr.write(`hafen etcd-env: ${l}\n`),
+  });
+  const tls = material && s.tls ? { caFile: s.tls.caFile, certFile: material.certFile, keyFile: material.keyFile } : undefined;
+  const text = envFileText(etcdEnvironment(s, { name: s.name ?? hostname(), ip, ...(tls ? { tls } : {}) }));
   mkdirSync(dirname(values.out), { recursive: true });
   const tmp = `${values.out}.tmp-${process.pid}`;
   writeFileSync(tmp, text, { mode: 0o600 });

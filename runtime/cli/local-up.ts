@@ -6,7 +6,7 @@ import { parseFlags } from "./flags";
 import { localUp, defaultClusterDir, type UpProgress } from "../local";
 
 const usage = `Usage: hafen local up [--machines N] [--control C] [--dir DIR] [--lease-ttl S]
-                       [--metadata NAME:KEY=VALUE]... [--timeout S] [--json]
+                       [--metadata NAME:KEY=VALUE]... [--timeout S] [--tls] [--json]
 
 Starts a local cluster: a discovery service and N machines on 127.0.0.1, each booted
 from the cloud-config the machine renderer makes for it. --control 1 (default) keeps
@@ -19,6 +19,8 @@ Writes DIR/client.json (endpoint and admin token) for the other commands.
   --lease-ttl S    machine lease TTL in seconds (default 5)
   --metadata M:K=V extra machine metadata, e.g. m2:region=eu (repeatable)
   --timeout S      how long to wait for the cluster to form (default 60)
+  --tls            TLS on every port (a cluster CA in DIR/ca.pem; machines issue
+                   their certificates at boot) instead of plain HTTP on 127.0.0.1
   --json           print the endpoint and machines as JSON`;
 
 function intFlag(name: string, v: string | undefined, dflt: number): number {
@@ -62,6 +64,7 @@ async function run(ctx: CommandContext): Promise<number> {
     metadata: { type: "string", multiple: true },
     timeout: { type: "string" },
     json: { type: "boolean" },
+    tls: { type: "boolean" },
   });
   const dir = resolve(ctx.cwd, values.dir ?? defaultClusterDir(ctx.env));
   const json = values.json ?? false;
@@ -73,6 +76,7 @@ async function run(ctx: CommandContext): Promise<number> {
     metadata: parseMetadataFlags(values.metadata ?? []),
     timeoutMs: intFlag("timeout", values.timeout, 60) * 1000,
     progress: showProgress(ctx, json),
+    tls: values.tls ?? false,
   });
   if (json) {
     const { adminToken: _secret, ...shown } = info;

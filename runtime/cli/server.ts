@@ -19,27 +19,20 @@ import { unitRules } from "../cluster/unit-rules";
 import { systemClock, sleep } from "../clock";
 import type { HafenSettings } from "../../machine";
 import { VERSION } from "../version";
+import { ensureTls, type TlsMaterial } from "../tls/ensure";
+import { hostname } from "node:os";
 
 const usage = `Usage: hafen server --settings FILE
 
 Runs the API server and the scheduling engine of a control machine, as configured by
 the machine's settings file (written by its cloud-config or Ignition).`;
 
-async function connectStore(s: HafenSettings, log: (l: string) => void): Promise<Store> {
+async function connectStore(s: HafenSettings, tls: TlsMaterial | undefined, log: (l: string) => void): Promise<Store> {
   if (s.store === "embedded") return openStore({ backend: "embedded", dir: join(s.dataDir, "store") });
-  const scheme = s.tls?.certFile ? "https" : "http";
   const store = await openStore({
     backend: "etcd",
-    endpoints: [`${scheme}://127.0.0.1:${s.ports.etcdClient}`],
-    ...(s.tls?.certFile && s.tls.keyFile
-      ? {
-          tls: {
-            ca: readSettingFile(s.tls.caFile, "TLS CA"),
-            cert: readSettingFile(s.tls.certFile, "TLS certificate"),
-            key: readSettingFile(s.tls.keyFile, "TLS key"),
-          },
-        }
-      : {}),
+    endpoints: [`${tls ? "https" : "http"}://127.0.0.1:${s.ports.etcdClient}`],
+    ...(tls ? { tls: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {}),
   });
   // The local etcd member may still be forming its cluster: wait for it, with progress.
   const started = Date.now();
@@ -69,7 +62,10 @@ async function run(ctx: CommandContext): Promise<number> {
     log("warning: no admin token hash and no CA in the settings: no client can manage this cluster");
   }
   const id = machineId(s.dataDir);
-  const store = await connectStore(s, log);
+  const ip = primaryAddress(s.advertiseAddress ?? (s.bindAddress === "127.0.0.1" ? "127.0.0.1" : undefined));
+  const bootstrapToken = s.bootstrapTokenFile ? readSettingFile(s.bootstrapTokenFile, "bootstrap token").trim() : undefined;
+  const material = await ensureTls(s, { machineId: id, ip, name: s.name ?? hostname(), ...(bootstrapToken ? { bootstrapToken } : {}), log });
+  const store = await connectStore(s, material, log);
   const engine = new Engine({
     store,
     id: `${s.name ?? id}-${randomBytes(4).toString("hex")}`,
@@ -78,14 +74,7 @@ async function run(ctx: CommandContext): Promise<number> {
       if (e.type !== "reconciled") log(`engine: ${JSON.stringify(e)}`);
     },
   });
-  const tls =
-    s.tls?.certFile && s.tls.keyFile
-      ? {
-          cert: readSettingFile(s.tls.certFile, "TLS certificate"),
-          key: readSettingFile(s.tls.keyFile, "TLS key"),
-          ca: readSettingFile(s.tls.caFile, "TLS CA"),
-        }
-      : undefined;
+  const tls = material ? { cert: material.cert, key: material.key, ca: material.ca } : undefined;
   const expires = s.auth?.bootstrapExpiresAt ? Date.parse(s.auth.bootstrapExpiresAt) : undefined;
   const server = await startServer({
     store,
@@ -101,9 +90,10 @@ async function run(ctx: CommandContext): Promise<number> {
     rules: unitRules,
     clock: systemClock,
     engine,
+    ...(material?.caKey ? { ca: { certPem: material.ca, keyPem: material.caKey } } : {}),
     log,
   });
-  const endpoint = `${tls ? "https" : "http"}://${hostPort(primaryAddress(s.advertiseAddress ?? (s.bindAddress === "127.0.0.1" ? "127.0.0.1" : undefined)), s.ports.api)}`;
+  const endpoint = `${tls ? "https" : "http"}://${hostPort(ip, s.ports.api)}`;
   const announcer = announce({
     discovery: s.discovery,
     id,

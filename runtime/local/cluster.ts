@@ -3,12 +3,14 @@
 // `hafen local boot` process per machine (each in its own process group), waits until
 // every machine is registered, and records it all in cluster.json. The other functions
 // act on what that file records — by pid *and* start time, never by name.
-import { mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { loadMachine, render, formatProblem } from "../../machine";
-import { createToken } from "../discovery";
+import { createToken, putSealed } from "../discovery";
+import { newCa } from "../tls/certs";
+import { seal } from "../tls/seal";
 import { newToken } from "../api/auth";
 import { ApiClient, type HafenMachine } from "../client/api";
 import { layout, type Layout } from "./layout";
@@ -35,6 +37,12 @@ export interface LocalUpOptions {
   readonly progress?: (p: UpProgress) => void;
   /** Agents record unit starts instead of spawning them (control-plane benchmarks only). */
   readonly executor?: "process" | "recording";
+  /**
+   * TLS everywhere (API, agents, etcd peers and clients) with a cluster CA made here;
+   * machines issue their certificates at boot as cloud machines do. Default: plain HTTP
+   * with tokens on 127.0.0.1.
+   */
+  readonly tls?: boolean;
 }
 
 export interface LocalMachineInfo {
@@ -98,18 +106,23 @@ function bootMachine(l: Layout, node: string, script: string, m: LocalMachineSta
   return spawnDetached(node, { args: [script, "local", "boot", "--root", m.root], logFile: l.machineLog(m.name) });
 }
 
-async function tokenFor(l: Layout): Promise<string> {
-  const { readFileSync } = await import("node:fs");
-  const cfg = JSON.parse(readFileSync(l.client, "utf8")) as { token?: string };
+/** What a client of the cluster presents: the admin token, and the CA when it uses TLS. */
+interface Access {
+  readonly token: string;
+  readonly ca?: string;
+}
+
+function accessFor(l: Layout): Access {
+  const cfg = JSON.parse(readFileSync(l.client, "utf8")) as { token?: string; ca?: string };
   if (!cfg.token) throw new LocalClusterError(`${l.client} has no token`);
-  return cfg.token;
+  return { token: cfg.token, ...(cfg.ca ? { ca: readFileSync(join(l.dir, cfg.ca), "utf8") } : {}) };
 }
 
 /** Registered machines as the servers see them; [] when no server answers. */
-async function registered(endpoints: readonly string[], token: string): Promise<HafenMachine[]> {
+async function registered(endpoints: readonly string[], access: Access): Promise<HafenMachine[]> {
   for (const endpoint of endpoints) {
     try {
-      return await new ApiClient({ endpoint, token, timeoutMs: 2000 }).hafenMachines();
+      return await new ApiClient({ endpoint, ...access, timeoutMs: 2000 }).hafenMachines();
     } catch {
       // try the next server
     }
@@ -159,7 +172,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalClusterInfo> {
     leaseTtlSeconds: opts.leaseTtlSeconds ?? 5,
     discovery: { port: discoveryPort, url: "", process: discoveryProcess },
     machines: [],
-    endpoints: machinePorts.slice(0, control).map((p) => `http://127.0.0.1:${p.api}`),
+    endpoints: machinePorts.slice(0, control).map((p) => `${opts.tls ? "https" : "http"}://127.0.0.1:${p.api}`),
     createdAt: new Date().toISOString(),
   };
   writeState(l.state, state);
@@ -168,6 +181,9 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalClusterInfo> {
     const token = await createToken(discoveryBase, control);
     if (!token.ok) throw new LocalClusterError(`creating a discovery token failed: ${token.error.message}`);
     const adminToken = newToken("admin");
+    const bootstrapToken = newToken("bootstrap");
+    const ca = opts.tls ? await publishCa(l, token.value, bootstrapToken) : undefined;
+    const access: Access = { token: adminToken, ...(ca ? { ca } : {}) };
     const names = Array.from({ length: opts.machines }, (_, i) => `m${i + 1}`);
     const planned = planCluster({
       machines: opts.machines,
@@ -177,7 +193,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalClusterInfo> {
       roots: names.map((n) => l.machineRoot(n)),
       discoveryUrl: token.value,
       adminToken,
-      bootstrapToken: newToken("bootstrap"),
+      bootstrapToken,
+      ...(ca ? { caPem: ca } : {}),
       node,
       hafen: script,
       etcd,
@@ -186,7 +203,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalClusterInfo> {
       ...(opts.executor ? { executor: opts.executor } : {}),
     });
     Object.assign(state.discovery, { url: token.value });
-    writeClientConfig(l, state.endpoints[0]!, adminToken);
+    writeClientConfig(l, state.endpoints[0]!, adminToken, ca !== undefined);
     progress("booting");
     for (const pm of planned) {
       const machine = loadMachine(pm.model);
@@ -201,24 +218,37 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalClusterInfo> {
       state.machines.push(m);
       writeState(l.state, state);
     }
-    await waitFormed(state, adminToken, opts.timeoutMs ?? 60_000, (n) => progress("forming", n));
+    await waitFormed(state, access, opts.timeoutMs ?? 60_000, (n) => progress("forming", n));
     progress("formed", opts.machines);
-    return info(state, adminToken, await registered(state.endpoints, adminToken));
+    return info(state, adminToken, await registered(state.endpoints, access));
   } catch (err) {
     await stopAll(state);
     throw err;
   }
 }
 
-function writeClientConfig(l: Layout, endpoint: string, token: string): void {
-  writeFileSync(l.client, `${JSON.stringify({ endpoint, token }, null, 2)}\n`, { mode: 0o600 });
+function writeClientConfig(l: Layout, endpoint: string, token: string, tls: boolean): void {
+  writeFileSync(l.client, `${JSON.stringify({ endpoint, token, ...(tls ? { ca: "ca.pem" } : {}) }, null, 2)}\n`, { mode: 0o600 });
 }
 
-async function waitFormed(state: LocalClusterState, token: string, timeoutMs: number, onCount: (n: number) => void): Promise<void> {
+/**
+ * Makes the cluster CA, keeps its certificate in DIR/ca.pem (clients verify with it) and
+ * publishes its key in discovery sealed with the bootstrap token — exactly how a Pulumi
+ * stack hands the CA key to cloud control machines without putting it in user data.
+ */
+async function publishCa(l: Layout, tokenUrl: string, bootstrapToken: string): Promise<string> {
+  const ca = newCa(`hafen local ${l.dir}`.slice(0, 64));
+  writeFileSync(join(l.dir, "ca.pem"), ca.certPem, { mode: 0o644 });
+  const r = await putSealed(tokenUrl, "ca-key", seal(bootstrapToken, "ca-key", ca.keyPem), 86_400);
+  if (!r.ok) throw new LocalClusterError(`publishing the sealed CA key failed: ${r.error.message}`);
+  return ca.certPem;
+}
+
+async function waitFormed(state: LocalClusterState, access: Access, timeoutMs: number, onCount: (n: number) => void): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = -1;
   while (Date.now() < deadline) {
-    const machines = await registered(state.endpoints, token);
+    const machines = await registered(state.endpoints, access);
     const ids = new Set(machines.map((m) => m.id));
     const count = state.machines.filter((m) => ids.has(m.id)).length;
     if (count !== last) onCount((last = count));
@@ -267,9 +297,9 @@ function load(dir: string): LocalClusterState {
 
 export async function localStatus(dir: string): Promise<LocalClusterInfo & { discoveryRunning: boolean }> {
   const state = load(dir);
-  const token = await tokenFor(layout(dir));
-  const machines = runningState(state) ? await registered(state.endpoints, token) : [];
-  return { ...info(state, token, machines), discoveryRunning: state.discovery.process !== undefined && isAlive(state.discovery.process) };
+  const access = accessFor(layout(dir));
+  const machines = runningState(state) ? await registered(state.endpoints, access) : [];
+  return { ...info(state, access.token, machines), discoveryRunning: state.discovery.process !== undefined && isAlive(state.discovery.process) };
 }
 
 function findMachine(state: LocalClusterState, nameOrId: string): LocalMachineState {

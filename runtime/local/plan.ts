@@ -34,6 +34,8 @@ export interface PlanInput {
   readonly discoveryUrl: string;
   readonly adminToken: string;
   readonly bootstrapToken: string;
+  /** The cluster CA certificate when the cluster uses TLS (machines issue their own certificates). */
+  readonly caPem?: string;
   readonly node: string;
   readonly hafen: string;
   readonly etcd: string;
@@ -86,7 +88,10 @@ export function planCluster(p: PlanInput): PlannedMachine[] {
       model: {
         hostname: name,
         root,
-        files: [{ path: "/etc/hafen/bootstrap-token", mode: 0o600, contents: { text: `${p.bootstrapToken}\n` } }],
+        files: [
+          { path: "/etc/hafen/bootstrap-token", mode: 0o600, contents: { text: `${p.bootstrapToken}\n` } },
+          ...(p.caPem ? [{ path: "/etc/hafen/ca.pem", mode: 0o644, contents: { text: p.caPem } }] : []),
+        ],
         hafen: {
           role,
           name,
@@ -98,6 +103,7 @@ export function planCluster(p: PlanInput): PlannedMachine[] {
           advertiseAddress: "127.0.0.1",
           auth: { adminTokenSha256: [sha256(p.adminToken)], bootstrapTokenSha256: sha256(p.bootstrapToken) },
           bootstrapTokenFile: "/etc/hafen/bootstrap-token",
+          ...(p.caPem ? { tls: { caFile: "/etc/hafen/ca.pem" } } : {}),
           dataDir: "/var/lib/hafen",
           launch: { style: "host", node: p.node, hafen: p.hafen, etcd: p.etcd, ...(p.executor ? { executor: p.executor } : {}) },
           leaseTtlSeconds: p.leaseTtlSeconds,

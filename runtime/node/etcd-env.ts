@@ -7,8 +7,12 @@ import { join } from "node:path";
 import type { HafenSettings } from "../../machine";
 import { hostPort } from "./address";
 
-export function etcdEnvironment(s: HafenSettings, opts: { name: string; ip: string }): Record<string, string> {
-  const tls = s.tls?.certFile && s.tls.keyFile ? s.tls : undefined;
+/** `tls`: the machine's certificate files (runtime/tls/ensure.ts), when the cluster uses TLS. */
+export function etcdEnvironment(
+  s: HafenSettings,
+  opts: { name: string; ip: string; tls?: { caFile: string; certFile: string; keyFile: string } },
+): Record<string, string> {
+  const tls = opts.tls;
   const scheme = tls ? "https" : "http";
   const local = opts.ip === "127.0.0.1";
   const peerUrl = `${scheme}://${hostPort(opts.ip, s.ports.etcdPeer)}`;
@@ -28,12 +32,12 @@ export function etcdEnvironment(s: HafenSettings, opts: { name: string; ip: stri
   };
   if (tls) {
     Object.assign(env, {
-      ETCD_CERT_FILE: tls.certFile!,
-      ETCD_KEY_FILE: tls.keyFile!,
+      ETCD_CERT_FILE: tls.certFile,
+      ETCD_KEY_FILE: tls.keyFile,
       ETCD_TRUSTED_CA_FILE: tls.caFile,
       ETCD_CLIENT_CERT_AUTH: "true",
-      ETCD_PEER_CERT_FILE: tls.certFile!,
-      ETCD_PEER_KEY_FILE: tls.keyFile!,
+      ETCD_PEER_CERT_FILE: tls.certFile,
+      ETCD_PEER_KEY_FILE: tls.keyFile,
       ETCD_PEER_TRUSTED_CA_FILE: tls.caFile,
       ETCD_PEER_CLIENT_CERT_AUTH: "true",
     });

@@ -12,6 +12,7 @@ import { Registry } from "../cluster/registry";
 import { Membership } from "../cluster/membership";
 import { AssignmentHub } from "./assignment-hub";
 import { startHttpServer, type TlsFiles } from "./http-server";
+import { signMachineCsr } from "../tls/certs";
 
 /** What the server needs of the engine (runtime/engine). */
 export interface EngineHandle {
@@ -36,6 +37,8 @@ export interface ServerConfig {
   readonly bodyLimit?: number;
   /** Longest assignments long-poll (default 30 s). */
   readonly maxWaitMs?: number;
+  /** The cluster CA (certificate and key) when this server signs machines' certificates. */
+  readonly ca?: { readonly certPem: string; readonly keyPem: string };
   readonly log: (line: string) => void;
 }
 
@@ -63,6 +66,8 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
     version: cfg.version,
     now: () => cfg.clock.now(),
     health: () => ({ store: cfg.store.backend, isLeader: cfg.engine?.isLeader() ?? false }),
+    ...(cfg.ca ? { signCsr: (csr: string) => signMachineCsr(cfg.ca!, csr) } : {}),
+    ...(cfg.tls?.ca ? { caPem: cfg.tls.ca } : {}),
   });
   const http = await startHttpServer({
     host: cfg.host,
