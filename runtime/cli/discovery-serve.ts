@@ -12,9 +12,11 @@ const usage = `Usage: hafen discovery serve --data DIR [--listen HOST:PORT] [--p
                              [--log-level debug|info|warn|error]
 
 Serves etcd's v2 discovery protocol (etcd members bootstrap with --discovery <token URL>)
-and Hafen's server records. Tokens come from GET /new?size=N.
+and Hafen's own records under /_hafen/<token>/: server announcements (servers/<id>) and
+sealed first-boot secrets (sealed/<name>, encrypted by the stack with the bootstrap token;
+kept at most 7 days, 16 per token). Tokens come from GET /new?size=N.
 
-  --data DIR            where tokens and registrations are kept (required)
+  --data DIR            where tokens, registrations and sealed records are kept (required)
   --listen HOST:PORT    address to bind (default 127.0.0.1:7482; port 0 picks a free one)
   --public-url URL      base of the token URLs handed out, http(s)://host[:port]
                         (default: from --listen; required with 0.0.0.0 or ::)

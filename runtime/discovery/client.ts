@@ -1,17 +1,19 @@
 // A small typed client for the discovery service, for Hafen's servers (announce their
-// API endpoint), agents (find the servers) and tooling (make tokens). Every call returns
-// a result value; nothing throws for network or protocol trouble. A token URL is the
-// credential (see servers.ts): pass it around like a password.
+// API endpoint), agents (find the servers), stacks (publish sealed first-boot secrets),
+// control machines (fetch them) and tooling (make tokens). Every call returns a result
+// value; nothing throws for network or protocol trouble. A token URL is the credential
+// (see servers.ts): pass it around like a password.
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { TOKEN_RE } from "./request";
+import { TOKEN_RE } from "./query";
+import { checkSealedBlob } from "./sealed";
 import { checkServerInfo, type ServerInfo, type ServerRecord } from "./servers";
 
 export type ClientError =
   | { readonly kind: "bad-url"; readonly message: string }
   | { readonly kind: "unreachable"; readonly message: string }
-  /** The service answered with an error; `errorCode` is its etcd-style code. */
-  | { readonly kind: "http"; readonly status: number; readonly errorCode?: number; readonly message: string }
+  /** The service answered with an error; `errorCode` and `cause` are from its etcd-style body. */
+  | { readonly kind: "http"; readonly status: number; readonly errorCode?: number; readonly cause?: string; readonly message: string }
   | { readonly kind: "bad-response"; readonly message: string };
 
 export type ClientResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ClientError };
@@ -86,6 +88,48 @@ export async function removeServer(tokenUrl: string, id: string, opts: ClientOpt
   return res.ok ? { ok: true, value: undefined } : res;
 }
 
+/** Publishes (creates or replaces) sealed record `name`, the text seal() returned; the
+ * service keeps it for `ttlSeconds` (1 to 7 days' worth) and answers when it lapses. */
+export async function putSealed(tokenUrl: string, name: string, sealedText: string, ttlSeconds: number, opts: ClientOptions = {}): Promise<ClientResult<{ name: string; expiresAt: number }>> {
+  const t = parseTokenUrl(tokenUrl);
+  if (!t.ok) return t;
+  const res = await call("PUT", `${sealedUrl(t.value, name)}?ttl=${encodeURIComponent(String(ttlSeconds))}`, sealedText, opts);
+  if (!res.ok) return res;
+  const s = (jsonOf(res.value.body) as { sealed?: { name?: unknown; expiresAt?: unknown } } | undefined)?.sealed;
+  return s && s.name === name && typeof s.expiresAt === "number" ? { ok: true, value: { name, expiresAt: s.expiresAt } } : badResponse('expected {"sealed":{"name","expiresAt"}}');
+}
+
+/** The sealed blob's text exactly as it was put, or undefined when the token holds no
+ * such record (never put, deleted or expired). An unknown token is an error, not
+ * undefined: it means a wrong URL or a service that lost its data, not "not yet". */
+export async function getSealed(tokenUrl: string, name: string, opts: ClientOptions = {}): Promise<ClientResult<string | undefined>> {
+  const t = parseTokenUrl(tokenUrl);
+  if (!t.ok) return t;
+  const res = await call("GET", sealedUrl(t.value, name), undefined, opts);
+  if (!res.ok) return recordAbsent(res.error, t.value.token, name) ? { ok: true, value: undefined } : res;
+  const bad = checkSealedBlob(res.value.body);
+  return bad ? badResponse(`expected a sealed blob: ${bad.cause}`) : { ok: true, value: res.value.body };
+}
+
+/** Deletes sealed record `name` (once every control machine has it): true if it was
+ * there, false if it was not (as for getSealed, an unknown token is an error). */
+export async function deleteSealed(tokenUrl: string, name: string, opts: ClientOptions = {}): Promise<ClientResult<boolean>> {
+  const t = parseTokenUrl(tokenUrl);
+  if (!t.ok) return t;
+  const res = await call("DELETE", sealedUrl(t.value, name), undefined, opts);
+  if (res.ok) return { ok: true, value: true };
+  return recordAbsent(res.error, t.value.token, name) ? { ok: true, value: false } : res;
+}
+
+function sealedUrl(t: { origin: string; token: string }, name: string): string {
+  return `${t.origin}/_hafen/${t.token}/sealed/${encodeURIComponent(name)}`;
+}
+
+/** The service's 404 for the record itself names its key; one for the token names only the token. */
+function recordAbsent(e: ClientError, token: string, name: string): boolean {
+  return e.kind === "http" && e.status === 404 && e.errorCode === 100 && e.cause === `/_hafen/${token}/sealed/${name}`;
+}
+
 /** Splits `http(s)://host[:port]/<32 hex>` into its origin and token. */
 export function parseTokenUrl(text: string): ClientResult<{ origin: string; token: string }> {
   let u: URL;
@@ -147,8 +191,10 @@ function interpret(status: number, body: string): ClientResult<{ status: number;
   if (status >= 200 && status < 300) return { ok: true, value: { status, body } };
   const err = jsonOf(body) as { errorCode?: unknown; message?: unknown; cause?: unknown } | undefined;
   const errorCode = typeof err?.errorCode === "number" ? err.errorCode : undefined;
+  const cause = typeof err?.cause === "string" ? err.cause : undefined;
   const message = err && typeof err.message === "string" ? `${err.message}: ${String(err.cause ?? "")}` : `HTTP ${status}`;
-  return { ok: false, error: errorCode === undefined ? { kind: "http", status, message } : { kind: "http", status, errorCode, message } };
+  if (errorCode === undefined) return { ok: false, error: { kind: "http", status, message } };
+  return { ok: false, error: cause === undefined ? { kind: "http", status, errorCode, message } : { kind: "http", status, errorCode, cause, message } };
 }
 
 function readAll(res: IncomingMessage): Promise<string | undefined> {

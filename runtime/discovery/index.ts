@@ -8,6 +8,9 @@ export {
   registerServer,
   listServers,
   removeServer,
+  putSealed,
+  getSealed,
+  deleteSealed,
   parseTokenUrl,
   type ClientError,
   type ClientResult,
@@ -17,3 +20,4 @@ export {
 export type { ServerInfo, ServerRecord } from "./servers";
 export type { Clock } from "./registry";
 export { DEFAULT_SIZE, MAX_SIZE } from "./request";
+export { MAX_SEALED_TTL_SECONDS } from "./sealed";

@@ -2,6 +2,7 @@
 // record, `<crc32 as 8 hex digits> <json>\n`. The checksum and the final newline let a
 // restart tell a record cut short by a crash (or a torn sector) from a whole one; replay
 // stops at the first bad line. Pure: encoding and decoding only, the file is journal.ts's.
+import type { SealedEntry } from "./sealed";
 import type { ServerRecord } from "./servers";
 
 export type SetAction = "create" | "set" | "update";
@@ -35,6 +36,8 @@ export type LogRecord =
   | { readonly t: "delete"; readonly token: string; readonly id: string; readonly index: number }
   | ({ readonly t: "server"; readonly token: string } & ServerEntry)
   | { readonly t: "server-delete"; readonly token: string; readonly id: string }
+  | ({ readonly t: "sealed"; readonly token: string } & SealedEntry)
+  | { readonly t: "sealed-delete"; readonly token: string; readonly name: string }
   /** A whole token, written by compaction in place of its history of records. */
   | {
       readonly t: "snapshot";
@@ -47,6 +50,8 @@ export type LogRecord =
       readonly members: readonly MemberNode[];
       readonly history: readonly HistoryEvent[];
       readonly servers: readonly ServerEntry[];
+      /** Absent in logs written before sealed records existed. */
+      readonly sealed?: readonly SealedEntry[];
     };
 
 const CRC_TABLE = (() => {
@@ -112,6 +117,12 @@ function decodeLine(line: Buffer): LogRecord | string {
 const isNum = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
 const isStr = (x: unknown): x is string => typeof x === "string";
 
+function isSealedEntry(x: unknown): boolean {
+  if (typeof x !== "object" || x === null) return false;
+  const e = x as Record<string, unknown>;
+  return isStr(e["name"]) && isStr(e["blob"]) && isNum(e["expiresAt"]);
+}
+
 function isRecord(x: unknown): x is LogRecord {
   if (typeof x !== "object" || x === null) return false;
   const r = x as Record<string, unknown>;
@@ -127,9 +138,14 @@ function isRecord(x: unknown): x is LogRecord {
       return isStr(r["id"]) && isStr(r["endpoint"]) && typeof r["meta"] === "object" && r["meta"] !== null && isNum(r["expiresAt"]);
     case "server-delete":
       return isStr(r["id"]);
+    case "sealed":
+      return isStr(r["name"]) && isStr(r["blob"]) && isNum(r["expiresAt"]);
+    case "sealed-delete":
+      return isStr(r["name"]);
     case "snapshot":
       return isNum(r["size"]) && isNum(r["index"]) && isNum(r["createdIndex"]) && isNum(r["clearedThrough"]) &&
-        Array.isArray(r["members"]) && Array.isArray(r["history"]) && Array.isArray(r["servers"]);
+        Array.isArray(r["members"]) && Array.isArray(r["history"]) && Array.isArray(r["servers"]) &&
+        (r["sealed"] === undefined || (Array.isArray(r["sealed"]) && r["sealed"].every(isSealedEntry)));
     default:
       return false;
   }

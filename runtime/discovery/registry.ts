@@ -1,5 +1,6 @@
 // The discovery service's protocol core: etcd v2 reads, writes and long-polls over the
-// tokens' trees, and Hafen's server records. No I/O: the clock and the token generator
+// tokens' trees, and Hafen's own records (server announcements and sealed blobs, whose
+// operations are in hafen-ops.ts). No I/O: the clock and the token generator
 // are injected, writes return the record to persist, and woken long-polls come back as
 // data (`fired`) for the shell to answer once the record is on disk.
 //
@@ -7,9 +8,11 @@
 // token has its own index (etcd's X-Etcd-Index): 1 at creation, +1 per member write or
 // delete, never lower after a restart because every record carries the index it made.
 import { errorBody, problem, statusOf, type Problem } from "./errors";
+import { deleteSealed, deleteServer, getSealed, listServers, putSealed, putServer, type Step } from "./hafen-ops";
 import type { DiscoveryRequest, EtcdPath } from "./request";
-import type { HistoryEvent, LogRecord, ServerEntry } from "./records";
-import { applyRecord, liveServers, snapshotOf, type TokenState } from "./state";
+import type { HistoryEvent, LogRecord } from "./records";
+import { MAX_SEALED_PER_TOKEN } from "./sealed";
+import { applyRecord, liveSealed, liveServers, snapshotOf, type TokenState } from "./state";
 import { dirNode, configNode, sizeNode, memberNode, eventResponse, eventMatches, dirKey, configKey, sizeKey, memberKey } from "./tree";
 
 export interface Clock {
@@ -31,6 +34,8 @@ export interface RegistryOptions {
   readonly maxWatchers?: number;
   readonly maxTokens?: number;
   readonly maxServersPerToken?: number;
+  /** Sealed records per token (default 16). */
+  readonly maxSealedPerToken?: number;
 }
 
 /** Registrations a token accepts: extra members beyond `size` are normal (etcd takes
@@ -41,6 +46,8 @@ const watcherLimit = (size: number): number => 2 * memberLimit(size);
 export type Reply =
   | { readonly kind: "json"; readonly status: number; readonly index?: number; readonly body: unknown }
   | { readonly kind: "text"; readonly status: number; readonly body: string }
+  /** JSON text sent exactly as stored (a sealed blob), not re-serialised. */
+  | { readonly kind: "blob"; readonly status: 200; readonly body: string }
   /** A long-poll that saw no event in time; etcd's client simply asks again. */
   | { readonly kind: "empty"; readonly status: 200; readonly index: number };
 
@@ -71,6 +78,7 @@ export class Registry<T> {
   private readonly maxWatchers: number;
   private readonly maxTokens: number;
   private readonly maxServers: number;
+  private readonly maxSealed: number;
 
   constructor(private readonly opts: RegistryOptions) {
     this.historyLimit = opts.historyLimit ?? 1000;
@@ -78,6 +86,7 @@ export class Registry<T> {
     this.maxWatchers = opts.maxWatchers ?? 10_000;
     this.maxTokens = opts.maxTokens ?? 100_000;
     this.maxServers = opts.maxServersPerToken ?? 64;
+    this.maxSealed = opts.maxSealedPerToken ?? MAX_SEALED_PER_TOKEN;
   }
 
   /** Executes a parsed request. `ctx` identifies the caller if it has to wait. */
@@ -95,11 +104,17 @@ export class Registry<T> {
       case "delete":
         return this.remove(t, req.id);
       case "server-put":
-        return this.putServer(t, req.id, req.info.endpoint, req.info.meta, req.ttlSeconds);
+        return this.commit(t, putServer(t, req.id, req.info, req.ttlSeconds, this.opts.clock.now(), this.maxServers));
       case "server-list":
-        return done(this.listServers(t));
+        return this.commit(t, listServers(t, this.opts.clock.now()));
       case "server-delete":
-        return this.deleteServer(t, req.id);
+        return this.commit(t, deleteServer(t, req.id, this.opts.clock.now()));
+      case "sealed-put":
+        return this.commit(t, putSealed(t, req.name, req.blob, req.ttlSeconds, this.opts.clock.now(), this.maxSealed));
+      case "sealed-get":
+        return this.commit(t, getSealed(t, req.name, this.opts.clock.now()));
+      case "sealed-delete":
+        return this.commit(t, deleteSealed(t, req.name, this.opts.clock.now()));
       default: {
         const _never: never = req;
         return _never;
@@ -185,30 +200,11 @@ export class Registry<T> {
     return { kind: "done", reply: { kind: "json", status: 200, index: t.index, body: eventResponse(event!) }, record, fired };
   }
 
-  private liveServers(t: TokenState): ServerEntry[] {
-    return liveServers(t, this.opts.clock.now());
-  }
-
-  private putServer(t: TokenState, id: string, endpoint: string, meta: Readonly<Record<string, string>>, ttl: number): Outcome<T> {
-    const live = this.liveServers(t);
-    const existing = t.servers.get(id);
-    if (!existing && live.length >= this.maxServers)
-      return done(this.error(problem(1001, `token has ${live.length} servers, the most it accepts`), t));
-    const record: LogRecord = { t: "server", token: t.token, id, endpoint, meta, expiresAt: this.opts.clock.now() + ttl * 1000 };
-    this.applyRecord(record);
-    return done({ kind: "json", status: existing ? 200 : 201, body: { server: t.servers.get(id) } }, record);
-  }
-
-  private listServers(t: TokenState): Reply {
-    return { kind: "json", status: 200, body: { servers: this.liveServers(t) } };
-  }
-
-  private deleteServer(t: TokenState, id: string): Outcome<T> {
-    const existing = this.liveServers(t).find((s) => s.id === id);
-    if (!existing) return done(this.error(problem(100, `/_hafen/${t.token}/servers/${id}`), t));
-    const record: LogRecord = { t: "server-delete", token: t.token, id };
-    this.applyRecord(record);
-    return done({ kind: "json", status: 200, body: { server: existing } }, record);
+  /** Applies the record of an operation on Hafen's own records (they wake no long-poll). */
+  private commit(t: TokenState, step: Step): Outcome<T> {
+    if (!step.ok) return done(this.error(step.problem, t));
+    if (step.record) this.applyRecord(step.record);
+    return done(step.reply, step.record);
   }
 
   /** Drops a waiting long-poll whose client went away. */
@@ -267,9 +263,13 @@ export class Registry<T> {
 
   /** A plain, deterministic view of all state (tests compare it before and after). */
   dump(): unknown {
+    const now = this.opts.clock.now();
     return [...this.tokens.values()]
       .sort((a, b) => (a.token < b.token ? -1 : 1))
-      .map((t) => ({ token: t.token, size: t.size, index: t.index, members: [...t.members.values()], servers: this.liveServers(t), history: t.history.length }));
+      .map((t) => {
+        const live = { servers: liveServers(t, now), sealed: liveSealed(t, now) };
+        return { token: t.token, size: t.size, index: t.index, members: [...t.members.values()], ...live, history: t.history.length };
+      });
   }
 
   get tokenCount(): number {

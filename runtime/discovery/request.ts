@@ -4,9 +4,14 @@
 // route (unknown path or malformed token → 404), method (→ 405, or etcd's 102/107 for
 // writes to directories and `_config`), query parameters (unknown, repeated or bad
 // values → 400), then the body (→ 400). Whether a token exists is the registry's
-// question, asked only after all of this passed.
+// question, asked only after all of this passed. Routes of etcd's protocol are here;
+// Hafen's own records (`/_hafen/…`) are parsed in hafen-routes.ts.
 import { excerpt, problem, type Problem } from "./errors";
-import { parseServerInfo, type ServerInfo } from "./servers";
+import { parseHafen } from "./hafen-routes";
+import { badMethod, checkParams, isProblem, mediaType, notFound, only, parseIndex, parseQuery, TOKEN_RE, withToken, type Query } from "./query";
+import type { ServerInfo } from "./servers";
+
+export { TOKEN_RE } from "./query";
 
 /** A key inside a token's etcd tree: the dir itself, `_config`, `_config/size` or a member. */
 export type EtcdPath =
@@ -24,7 +29,11 @@ export type DiscoveryRequest =
   | { readonly kind: "delete"; readonly token: string; readonly id: string }
   | { readonly kind: "server-put"; readonly token: string; readonly id: string; readonly info: ServerInfo; readonly ttlSeconds: number }
   | { readonly kind: "server-list"; readonly token: string }
-  | { readonly kind: "server-delete"; readonly token: string; readonly id: string };
+  | { readonly kind: "server-delete"; readonly token: string; readonly id: string }
+  /** `blob` is the body exactly as sent, already checked to be a sealed blob (sealed.ts). */
+  | { readonly kind: "sealed-put"; readonly token: string; readonly name: string; readonly blob: string; readonly ttlSeconds: number }
+  | { readonly kind: "sealed-get"; readonly token: string; readonly name: string }
+  | { readonly kind: "sealed-delete"; readonly token: string; readonly name: string };
 
 export interface RawRequest {
   readonly method: string;
@@ -40,19 +49,14 @@ export type Parsed =
   /** `token` is set when the path named a well-formed token (errors then carry its index). */
   | { readonly ok: false; readonly problem: Problem; readonly token?: string };
 
-export const TOKEN_RE = /^[0-9a-f]{32}$/;
 /** etcd member ids: types.ID printed as lowercase hex without leading zeros. */
 export const MEMBER_ID_RE = /^[1-9a-f][0-9a-f]{0,15}$/;
-export const SERVER_ID_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 /** The path under which Hafen's own records live, outside every token's etcd tree. */
 export const HAFEN_PREFIX = "_hafen";
-const MAX_TTL_SECONDS = 3600;
 /** Cluster size when `GET /new` names none (as on discovery.etcd.io). */
 export const DEFAULT_SIZE = 3;
 /** Largest size `GET /new` accepts; Raft clusters beyond a handful of members only slow down. */
 export const MAX_SIZE = 99;
-
-type Query = ReadonlyMap<string, string>;
 
 export function parseRequest(raw: RawRequest): Parsed {
   const q = raw.target.indexOf("?");
@@ -69,65 +73,12 @@ export function parseRequest(raw: RawRequest): Parsed {
   return withToken(token, parseEtcd(raw, token, segs.slice(1), query.value, path));
 }
 
-function withToken(token: string, parsed: Parsed): Parsed {
-  return parsed.ok ? parsed : { ...parsed, token };
-}
-
-function notFound(path: string): Parsed {
-  return { ok: false, problem: problem(100, excerpt(path, 80)) };
-}
-
 /** Path segments; one trailing slash is tolerated, empty or dot segments are not. */
 function splitPath(path: string): string[] | undefined {
   if (!path.startsWith("/")) return undefined;
   const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(1, -1) : path.slice(1);
   const segs = trimmed.split("/");
   return segs.some((s) => s === "" || s === "." || s === "..") ? undefined : segs;
-}
-
-function parseQuery(text: string): { ok: true; value: Query } | { ok: false; problem: Problem } {
-  const out = new Map<string, string>();
-  if (text === "") return { ok: true, value: out };
-  for (const pair of text.split("&")) {
-    if (pair === "") continue;
-    const eq = pair.indexOf("=");
-    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = decode(eq < 0 ? "" : pair.slice(eq + 1));
-    if (name === undefined || value === undefined)
-      return { ok: false, problem: problem(209, `query ${excerpt(pair)}: malformed percent-encoding`) };
-    if (out.has(name)) return { ok: false, problem: problem(209, `query parameter "${excerpt(name).slice(1, -1)}" given twice; give it once`) };
-    out.set(name, value);
-  }
-  return { ok: true, value: out };
-}
-
-function decode(s: string): string | undefined {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, " "));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Refuses parameters the route does not know, naming the ones it does. */
-function checkParams(query: Query, accepted: readonly string[]): Problem | undefined {
-  for (const name of query.keys()) {
-    if (!accepted.includes(name)) {
-      const known = accepted.length ? `accepted here: ${accepted.join(", ")}` : "this endpoint takes no parameters";
-      return problem(209, `unknown query parameter ${excerpt(name)}; ${known}`);
-    }
-  }
-  return undefined;
-}
-
-function only(raw: RawRequest, method: string, query: Query, params: readonly string[], build: () => DiscoveryRequest): Parsed {
-  if (raw.method !== method) return { ok: false, problem: badMethod(raw.method, method) };
-  const bad = checkParams(query, params);
-  return bad ? { ok: false, problem: bad } : { ok: true, request: build() };
-}
-
-function badMethod(method: string, allowed: string): Problem {
-  return problem(1004, `method ${excerpt(method, 16)} is not allowed here; use ${allowed}`);
 }
 
 function parseNew(raw: RawRequest, query: Query): Parsed {
@@ -146,10 +97,6 @@ function parseBool(query: Query, name: string): boolean | Problem {
   if (v === undefined || v === "false") return false;
   if (v === "true") return true;
   return problem(209, `${name}=${excerpt(v)}: expected true or false`);
-}
-
-function isProblem(x: unknown): x is Problem {
-  return typeof x === "object" && x !== null && "code" in x && "cause" in x;
 }
 
 function etcdPath(rest: readonly string[]): EtcdPath | undefined {
@@ -207,12 +154,6 @@ function parseGet(token: string, path: EtcdPath, query: Query): Parsed {
   return { ok: true, request: { kind: "watch", token, path, recursive: recursive === true, waitIndex } };
 }
 
-function parseIndex(text: string): number | undefined {
-  if (!/^[0-9]{1,16}$/.test(text)) return undefined;
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
 function parsePut(raw: RawRequest, token: string, id: string, query: Query): Parsed {
   const bad = checkParams(query, ["prevExist"]);
   if (bad) return { ok: false, problem: bad };
@@ -229,8 +170,7 @@ function parsePut(raw: RawRequest, token: string, id: string, query: Query): Par
 
 /** The form body etcd sends: exactly `value=<urlencoded>`. Returns the value. */
 function parseForm(raw: RawRequest): string | Problem {
-  const type = (raw.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded")
+  if (mediaType(raw.contentType) !== "application/x-www-form-urlencoded")
     return problem(210, `Content-Type ${excerpt(raw.contentType ?? "(none)")}: send the value as an application/x-www-form-urlencoded body "value=..."`);
   const fields = parseQuery(raw.body);
   if (!fields.ok) return problem(210, `body: ${fields.problem.cause}`);
@@ -261,30 +201,4 @@ function isPeerUrl(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function parseHafen(raw: RawRequest, segs: readonly string[], query: Query, path: string): Parsed {
-  const token = segs[1];
-  if (token === undefined || !TOKEN_RE.test(token) || segs[2] !== "servers" || segs.length > 4) return notFound(path);
-  if (segs.length === 3) return withToken(token, only(raw, "GET", query, [], () => ({ kind: "server-list", token })));
-  const id = segs[3]!;
-  if (!SERVER_ID_RE.test(id)) return withToken(token, { ok: false, problem: problem(209, `server id ${excerpt(id)}: expected 1 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit`) });
-  if (raw.method === "DELETE") return withToken(token, only(raw, "DELETE", query, [], () => ({ kind: "server-delete", token, id })));
-  if (raw.method !== "PUT") return withToken(token, { ok: false, problem: badMethod(raw.method, "PUT or DELETE") });
-  return withToken(token, parseServerPut(raw, token, id, query));
-}
-
-function parseServerPut(raw: RawRequest, token: string, id: string, query: Query): Parsed {
-  const bad = checkParams(query, ["ttl"]);
-  if (bad) return { ok: false, problem: bad };
-  const ttlText = query.get("ttl");
-  const ttl = ttlText === undefined ? undefined : parseIndex(ttlText);
-  if (ttl === undefined || ttl < 1 || ttl > MAX_TTL_SECONDS)
-    return { ok: false, problem: problem(202, `ttl=${excerpt(ttlText ?? "(missing)")}: expected whole seconds from 1 to ${MAX_TTL_SECONDS}`) };
-  const type = (raw.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json")
-    return { ok: false, problem: problem(210, `Content-Type ${excerpt(raw.contentType ?? "(none)")}: send a JSON body with Content-Type application/json`) };
-  const info = parseServerInfo(raw.body);
-  if (!info.ok) return { ok: false, problem: info.problem };
-  return { ok: true, request: { kind: "server-put", token, id, info: info.value, ttlSeconds: ttl } };
 }

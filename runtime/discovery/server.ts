@@ -19,7 +19,7 @@ export interface DiscoveryServerOptions {
   /** Address to bind; port 0 lets the kernel choose (see `port` on the result). */
   readonly host: string;
   readonly port: number;
-  /** Where tokens and registrations are kept (created with mode 0700). */
+  /** Where tokens, registrations and sealed records are kept (created with mode 0700). */
   readonly dataDir: string;
   /** Base of the token URLs handed out, `http(s)://host[:port]` without a path. Default:
    * derived from the bound address; required when binding a wildcard address. */
@@ -34,6 +34,8 @@ export interface DiscoveryServerOptions {
   readonly maxWatchers?: number;
   readonly maxTokens?: number;
   readonly maxServersPerToken?: number;
+  /** Sealed records a token may hold (default 16). */
+  readonly maxSealedPerToken?: number;
   readonly compactMinBytes?: number;
   readonly clock?: Clock;
   readonly log?: Logger;
@@ -51,7 +53,8 @@ export interface DiscoveryServer {
   waiting(): number;
   /** Plain view of all state, for tests comparing before and after. */
   dump(): unknown;
-  /** Stops accepting, answers waiting long-polls, flushes the log and releases the data dir. */
+  /** Stops accepting, answers waiting long-polls, flushes the log and releases the data
+   * dir. Calling it again returns the same promise. */
   close(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promis
     maxWatchers: opts.maxWatchers,
     maxTokens: opts.maxTokens,
     maxServersPerToken: opts.maxServersPerToken,
+    maxSealedPerToken: opts.maxSealedPerToken,
   });
   const { journal, replayed } = await Journal.open({
     dir: opts.dataDir,
@@ -100,23 +104,25 @@ export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promis
   const sweepMs = Math.min(1000, Math.max(10, Math.floor((opts.pollTimeoutMs ?? 60_000) / 4)));
   const sweeper = setInterval(() => void shell.deliver(registry.sweep()), sweepMs);
   log("info", `replayed ${registry.tokenCount} tokens (${replayed} records) from ${opts.dataDir}`);
+  const shutDown = async (): Promise<void> => {
+    clearInterval(sweeper);
+    shell.closing = true; // from here on every answer carries Connection: close
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await shell.deliver(registry.sweep(true));
+    await journal.close().catch((err: Error) => log("error", err.message));
+    const force = setTimeout(() => server.closeAllConnections(), 1000);
+    await stopped;
+    clearTimeout(force);
+  };
+  let closed: Promise<void> | undefined;
   return {
     url: publicUrl,
     port,
     replayed: registry.tokenCount,
     waiting: () => registry.waiting,
     dump: () => registry.dump(),
-    close: async () => {
-      clearInterval(sweeper);
-      shell.closing = true; // from here on every answer carries Connection: close
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await shell.deliver(registry.sweep(true));
-      await journal.close().catch((err: Error) => log("error", err.message));
-      const force = setTimeout(() => server.closeAllConnections(), 1000);
-      await closed;
-      clearTimeout(force);
-    },
+    close: () => (closed ??= shutDown()),
   };
 }
 
@@ -233,6 +239,11 @@ class Shell {
       }
       case "text":
         res.writeHead(reply.status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(reply.body) });
+        res.end(reply.body);
+        return;
+      case "blob":
+        // A sealed secret: no proxy or client cache should keep a copy past its TTL.
+        res.writeHead(reply.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(reply.body), "Cache-Control": "no-store" });
         res.end(reply.body);
         return;
       case "empty":

@@ -3,6 +3,7 @@
 // after a restart, so the state rebuilt from disk is the state that was acknowledged.
 // Pure: no clock (expiry times are inside the records), no I/O.
 import type { HistoryEvent, LogRecord, MemberNode, ServerEntry } from "./records";
+import type { SealedEntry } from "./sealed";
 import { memberKey, sizeKey } from "./tree";
 
 export interface TokenState {
@@ -17,13 +18,15 @@ export interface TokenState {
   /** Recent events, oldest first, at most the registry's history limit. */
   readonly history: HistoryEvent[];
   readonly servers: Map<string, ServerEntry>;
+  /** Sealed blobs by name; like servers, outside the etcd tree and its index. */
+  readonly sealed: Map<string, SealedEntry>;
   /** Ids of the long-polls waiting on this token (owned by the registry). */
   readonly watchers: Set<number>;
 }
 
 export interface Applied {
   readonly token?: TokenState;
-  /** The etcd event the record produced (server records produce none). */
+  /** The etcd event the record produced (server and sealed records produce none). */
   readonly event?: HistoryEvent;
   /** Set for a record that does not fit the state (only a damaged log has those). */
   readonly warning?: string;
@@ -55,6 +58,12 @@ export function applyRecord(tokens: Map<string, TokenState>, r: LogRecord, histo
     case "server-delete":
       t.servers.delete(r.id);
       return { token: t };
+    case "sealed":
+      t.sealed.set(r.name, { name: r.name, blob: r.blob, expiresAt: r.expiresAt });
+      return { token: t };
+    case "sealed-delete":
+      t.sealed.delete(r.name);
+      return { token: t };
     default: {
       const _never: never = r;
       return _never;
@@ -75,6 +84,7 @@ function applyTokenRecord(tokens: Map<string, TokenState>, r: Extract<LogRecord,
     members: new Map((snap?.members ?? []).map((m) => [m.id, m])),
     history: [...(snap?.history ?? [])],
     servers: new Map((snap?.servers ?? []).map((s) => [s.id, s])),
+    sealed: new Map((snap?.sealed ?? []).map((s) => [s.name, s])),
     watchers: old?.watchers ?? new Set(),
   };
   tokens.set(r.token, t);
@@ -96,7 +106,14 @@ export function liveServers(t: TokenState, now: number): ServerEntry[] {
   return [...t.servers.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-/** The token as one record, for log compaction. */
+/** The token's sealed records whose TTL has not run out at `now`; drops the others, so
+ * an expired blob is neither served nor written into the next snapshot. */
+export function liveSealed(t: TokenState, now: number): SealedEntry[] {
+  for (const [name, s] of t.sealed) if (s.expiresAt <= now) t.sealed.delete(name);
+  return [...t.sealed.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The token as one record, for log compaction (expired records are left out). */
 export function snapshotOf(t: TokenState, now: number): LogRecord {
   return {
     t: "snapshot",
@@ -108,5 +125,6 @@ export function snapshotOf(t: TokenState, now: number): LogRecord {
     members: [...t.members.values()],
     history: [...t.history],
     servers: liveServers(t, now),
+    sealed: liveSealed(t, now),
   };
 }

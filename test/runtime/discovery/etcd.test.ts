@@ -1,5 +1,6 @@
 // Acceptance with real etcd 3.4 members bootstrapping through `hafen discovery serve`
-// (the built binary, as a child process): 3- and 5-member clusters form, a late extra
+// (the built binary, as a child process): 3- and 5-member clusters form (Hafen's server
+// and sealed records beside them stay out of etcd's view), a late extra
 // member exits, a kill -9 and restart of the service mid-bootstrap does not break
 // formation, registrations survive kill -9, and an HTTPS discovery URL with a private CA
 // works when etcd is given the CA through SSL_CERT_FILE.
@@ -7,6 +8,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { startEtcd, waitHealthy, etcdAvailable, type EtcdMember } from "../../support/etcd";
 import { tempDir } from "../../support/tmp";
+import { seal } from "../../../runtime/tls/seal";
 import { http, form, FORM, makeCerts, startService } from "./helpers";
 
 const run = promisify(execFile);
@@ -45,15 +47,23 @@ beforeAll(() => {
   if (!etcdAvailable()) throw new Error("these tests need etcd 3.4 (Debian etcd-server) on PATH");
 });
 
-test("3 members form through the service; a 4th with --discovery-fallback exit exits: cluster is full", async () => {
+// Hafen's own records are published before any member starts: were either counted as a
+// member (etcd counts every key under the token dir), a real member would lose its place
+// and the cluster would not form as three, or the 4th would not find it full.
+test("3 members form through the service beside a sealed and a server record; a 4th with --discovery-fallback exit exits: cluster is full", async () => {
   const svc = await startService(["--listen", "127.0.0.1:0", "--data", tempDir()]);
   const token = await newToken(svc.url, 3);
+  const hafen = `${svc.url}/_hafen/${token.slice(-32)}`;
+  const blob = seal("bootstrap-token-0123456789abcdef", "ca-key", "-----BEGIN PRIVATE KEY-----\n...");
+  expect((await http("PUT", `${hafen}/sealed/ca-key?ttl=600`, { body: blob, contentType: "application/json" })).status).toBe(201);
+  expect((await http("PUT", `${hafen}/servers/s1?ttl=600`, { body: '{"endpoint":"https://127.0.0.1:7480"}', contentType: "application/json" })).status).toBe(201);
   const members = await formCluster(token, 3);
   const late = await startEtcd({ discovery: token, extraArgs: ["--discovery-fallback", "exit"] });
   const code = await late.exited;
   expect(code).not.toBe(0);
   expect(late.log()).toContain("discovery: cluster is full");
   expect(await memberNames(members[0]!)).toEqual(members.map((m) => m.name).sort());
+  expect((await http("GET", `${hafen}/sealed/ca-key`)).body).toBe(blob);
   expect(svc.log()).not.toContain(token.slice(-32)); // logs show tokens redacted
   await Promise.all(members.map((m) => m.stop("SIGKILL")));
   expect(await svc.stop("SIGTERM")).toBe(0);

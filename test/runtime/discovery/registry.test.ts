@@ -213,21 +213,31 @@ describe("index and replay (property)", () => {
     fc.record({ kind: fc.constant("put" as const), id: fc.constantFrom("1", "2", "3", "a"), prev: fc.constantFrom(false, true, null) }),
     fc.record({ kind: fc.constant("delete" as const), id: fc.constantFrom("1", "2", "3", "a") }),
     fc.record({ kind: fc.constant("server" as const), id: fc.constantFrom("s1", "s2") }),
+    fc.record({ kind: fc.constant("sealed" as const), name: fc.constantFrom("k1", "k2", "k3"), ttl: fc.constantFrom(1, 60) }),
+    fc.record({ kind: fc.constant("sealed-delete" as const), name: fc.constantFrom("k1", "k2", "k3") }),
+    fc.record({ kind: fc.constant("tick" as const), ms: fc.constantFrom(500, 30_000) }),
   );
+  const blob = '{"v":1,"alg":"A256GCM","salt":"c2FsdA","iv":"aXY","tag":"dGFn","ct":"Y3Q"}';
 
-  test("the index rises by exactly one per accepted etcd write, failures change nothing, and replay (plain or snapshot) rebuilds the same state", () => {
+  test("the index rises by exactly one per accepted etcd write (server and sealed records leave it alone), failures change nothing, and replay (plain or snapshot) rebuilds the same state", () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         const { reg, reply, newToken, records, clock } = setup({ historyLimit: 10 });
         const t = newToken();
         let index = 1;
         for (const o of ops) {
+          if (o.kind === "tick") {
+            clock.t += o.ms; // lets server and sealed records lapse between writes
+            continue;
+          }
           const before = JSON.stringify(reg.dump());
           const r =
             o.kind === "put" ? reply(put(t, o.id, `x=http://h:${index}`, o.prev)) :
             o.kind === "delete" ? reply({ kind: "delete", token: t, id: o.id }) :
+            o.kind === "sealed" ? reply({ kind: "sealed-put", token: t, name: o.name, blob, ttlSeconds: o.ttl }) :
+            o.kind === "sealed-delete" ? reply({ kind: "sealed-delete", token: t, name: o.name }) :
             reply({ kind: "server-put", token: t, id: o.id, info: { endpoint: "http://h:1", meta: {} }, ttlSeconds: 60 });
-          const etcdWrite = o.kind !== "server";
+          const etcdWrite = o.kind === "put" || o.kind === "delete";
           if (r.status >= 400) expect(JSON.stringify(reg.dump())).toBe(before);
           else if (etcdWrite) expect(r.kind === "json" && r.index).toBe(++index);
         }
