@@ -5,6 +5,10 @@ import { expandMachine, loadMachine, parseCloudConfig, parseHafenSettings, parse
 import { ignitionValidate } from "../support/validators";
 import { ED25519, RSA } from "./fixtures/machines";
 
+// Each property spawns the real validators dozens of times; under a full parallel run on
+// two cores that can take longer than jest's default.
+jest.setTimeout(120_000);
+
 const word = (max: number) => fc.stringMatching(new RegExp(`^[a-z0-9][a-z0-9_-]{0,${max - 1}}$`));
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
 const segment = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._@+,:=~-]{0,12}$/).filter((s) => s !== "." && s !== "..");
