@@ -2,7 +2,11 @@
 // config) in the runtime processes. Invalid settings stop the process with every problem
 // named, before anything starts.
 import { readFileSync } from "node:fs";
-import { parseHafenSettings, formatProblem, type HafenSettings } from "../../machine";
+// Straight from the settings reader, not machine/index: runtime processes must not load
+// the renderers and their YAML library (~8 MB resident per process).
+import { parseHafenSettings } from "../../machine/hafen";
+import { formatProblem } from "../../machine/problems";
+import type { HafenSettings } from "../../machine/model";
 
 export class SettingsError extends Error {}
 

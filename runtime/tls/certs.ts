@@ -4,9 +4,18 @@
 // API server, etcd member and agent port, and as its client certificate. The API
 // treats CN "machine:<id>" as that machine and any other CA-signed name as an admin,
 // so signing for others (`signMachineCsr`) refuses every CN but "machine:<32 hex>".
-import { generateKeyPairSync, X509Certificate, randomBytes } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import forge from "node-forge";
+import type Forge from "node-forge";
+
+// node-forge is loaded on first use: most starts find their certificate on disk, and
+// every runtime process would otherwise carry its ~40 modules (several MB resident).
+let forgeModule: typeof Forge | undefined;
+function forgeLib(): typeof Forge {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  forgeModule ??= require("node-forge") as typeof Forge;
+  return forgeModule;
+}
 
 export interface CertPair {
   readonly certPem: string;
@@ -49,9 +58,9 @@ function checkNames(n: Names): void {
 /** A self-signed CA (local clusters and tests; Pulumi stacks make theirs with @pulumi/tls). */
 export function newCa(commonName: string, days = 3650): CertPair {
   const keyPem = newKeyPem();
-  const key = forge.pki.privateKeyFromPem(keyPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const key = forgeLib().pki.privateKeyFromPem(keyPem);
+  const cert = forgeLib().pki.createCertificate();
+  cert.publicKey = forgeLib().pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
@@ -63,30 +72,36 @@ export function newCa(commonName: string, days = 3650): CertPair {
     { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
     { name: "subjectKeyIdentifier" },
   ]);
-  cert.sign(key, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem };
+  cert.sign(key, forgeLib().md.sha256.create());
+  return { certPem: forgeLib().pki.certificateToPem(cert), keyPem };
 }
 
 export function newCsr(keyPem: string, names: Names): string {
   checkNames(names);
-  const key = forge.pki.privateKeyFromPem(keyPem);
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const key = forgeLib().pki.privateKeyFromPem(keyPem);
+  const csr = forgeLib().pki.createCertificationRequest();
+  csr.publicKey = forgeLib().pki.setRsaPublicKey(key.n, key.e);
   csr.setSubject([{ name: "commonName", value: names.commonName }]);
   csr.setAttributes([{ name: "extensionRequest", extensions: [{ name: "subjectAltName", altNames: altNames(names) }] }]);
-  csr.sign(key, forge.md.sha256.create());
-  return forge.pki.certificationRequestToPem(csr);
+  csr.sign(key, forgeLib().md.sha256.create());
+  return forgeLib().pki.certificationRequestToPem(csr);
 }
 
 /** Reads a CSR's names; CertError when it is malformed or its signature is wrong. */
-export function csrNames(csrPem: string): Names & { publicKey: forge.pki.PublicKey } {
-  let csr: forge.pki.CertificateSigningRequest;
+export function csrNames(csrPem: string): Names & { publicKey: Forge.pki.PublicKey } {
+  let csr: Forge.pki.CertificateSigningRequest;
   try {
-    csr = forge.pki.certificationRequestFromPem(csrPem);
+    csr = forgeLib().pki.certificationRequestFromPem(csrPem);
   } catch (err) {
     throw new CertError(`not a PEM certificate signing request: ${(err as Error).message}`);
   }
-  if (!csr.verify()) throw new CertError("the certificate signing request's signature does not verify");
+  let verified = false;
+  try {
+    verified = csr.verify();
+  } catch {
+    verified = false; // forge throws on some malformed signatures instead of returning false
+  }
+  if (!verified) throw new CertError("the certificate signing request's signature does not verify");
   const cn = csr.subject.getField("CN")?.value as string | undefined;
   const ext = (csr.getAttribute({ name: "extensionRequest" }) as { extensions?: { name: string; altNames?: { type: number; ip?: string; value?: string }[] }[] } | null)?.extensions;
   const sans = ext?.find((e) => e.name === "subjectAltName")?.altNames ?? [];
@@ -97,11 +112,11 @@ export function csrNames(csrPem: string): Names & { publicKey: forge.pki.PublicK
   return { commonName: cn, ips, dns, publicKey: csr.publicKey };
 }
 
-function signWith(ca: CertPair, publicKey: forge.pki.PublicKey, names: Names, days: number): string {
+function signWith(ca: CertPair, publicKey: Forge.pki.PublicKey, names: Names, days: number): string {
   checkNames(names);
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const cert = forge.pki.createCertificate();
+  const caCert = forgeLib().pki.certificateFromPem(ca.certPem);
+  const caKey = forgeLib().pki.privateKeyFromPem(ca.keyPem);
+  const cert = forgeLib().pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 60_000);
@@ -114,15 +129,15 @@ function signWith(ca: CertPair, publicKey: forge.pki.PublicKey, names: Names, da
     { name: "extKeyUsage", serverAuth: true, clientAuth: true },
     { name: "subjectAltName", altNames: altNames(names) },
   ]);
-  cert.sign(caKey, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+  cert.sign(caKey, forgeLib().md.sha256.create());
+  return forgeLib().pki.certificateToPem(cert);
 }
 
 /** A key and a certificate for `names`, signed by the CA (a control machine issuing its own). */
 export function issue(ca: CertPair, names: Names, days = 365): CertPair {
   const keyPem = newKeyPem();
-  const key = forge.pki.privateKeyFromPem(keyPem);
-  return { keyPem, certPem: signWith(ca, forge.pki.setRsaPublicKey(key.n, key.e), names, days) };
+  const key = forgeLib().pki.privateKeyFromPem(keyPem);
+  return { keyPem, certPem: signWith(ca, forgeLib().pki.setRsaPublicKey(key.n, key.e), names, days) };
 }
 
 /** Signs another machine's CSR — only for CN "machine:<32 hex>", never an admin name. */
@@ -135,13 +150,12 @@ export function signMachineCsr(ca: CertPair, csrPem: string, days = 365): string
   return signWith(ca, req.publicKey, req, days);
 }
 
-/** True when `keyPem` is the private key of `certPem`. */
+/** True when `keyPem` is the private key of `certPem` (node's crypto: no forge load). */
 export function keyMatches(certPem: string, keyPem: string): boolean {
   try {
-    const cert = forge.pki.certificateFromPem(certPem);
-    const key = forge.pki.privateKeyFromPem(keyPem);
-    const pub = cert.publicKey as forge.pki.rsa.PublicKey;
-    return pub.n.equals(key.n) && pub.e.equals(key.e);
+    const fromCert = new X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
+    const fromKey = createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" });
+    return fromCert.equals(fromKey);
   } catch {
     return false;
   }
