@@ -1,5 +1,6 @@
 // Hafen's public face: `import * as hafen from "hafen"`.
-//   hafen.Cluster, hafen.aws.NodePool, …, hafen.DiscoveryToken, hafen.Unit — Pulumi components
+//   hafen.Cluster, hafen.aws.NodePool, …, hafen.baremetal.NodePool, hafen.DiscoveryToken,
+//   hafen.SealedSecret, hafen.Unit      — Pulumi components
 //   hafen.ApiClient                     — the fleet v1 API client (what the CLI uses)
 //   hafen.loadMachine / render          — machine configs without Pulumi
 //   hafen.lintUnit                      — the unit checks the components apply

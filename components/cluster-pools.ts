@@ -3,6 +3,7 @@
 // the control pool reaching the workers' agent port, same-provider pools by group).
 import type * as pulumi from "@pulumi/pulumi";
 import { NodePool as AwsNodePool } from "./aws/node-pool";
+import { clusterBareMetalPool } from "./baremetal/cluster-pool";
 import type { NodePoolHandle, PeerRule, PoolContext } from "./common/context";
 import { firewallRules, peerRules, type Rule } from "./common/firewall";
 import type { ResolvedCluster } from "./common/validate";
@@ -27,6 +28,8 @@ export function makePool(self: pulumi.ComponentResource, c: ResolvedCluster, ctx
       return new OpenStackNodePool(name, { context: ctx, pool: withoutProvider(p) }, opts);
     case "vsphere":
       return new VsphereNodePool(name, { context: ctx, pool: withoutProvider(p) }, opts);
+    case "baremetal":
+      return clusterBareMetalPool(self, name, ctx, withoutProvider(p));
     default: {
       const _never: never = p;
       return _never;

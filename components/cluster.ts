@@ -5,13 +5,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makePool, wirePeers } from "./cluster-pools";
 import type { NodePoolHandle, PoolContext } from "./common/context";
-import { PORTS } from "./common/defaults";
+import { PORTS, SEALED_CA_KEY_NAME } from "./common/defaults";
 import { ComponentArgsError } from "./common/problems";
 import { clusterCa } from "./common/tls";
 import { clusterTokens } from "./common/tokens";
 import type { ClientConfigOutput, ClusterArgs, MachineInfo } from "./common/types";
 import { validateCluster, type ResolvedCluster } from "./common/validate";
+import { poolSize } from "./common/plan";
 import { DiscoveryToken } from "./discovery/token";
+import { SealedSecret } from "./discovery/sealed";
 import type { NodePool as LocalNodePool } from "./local/node-pool";
 import { Unit } from "./unit/unit";
 
@@ -33,10 +35,24 @@ function discoveryUrl(self: pulumi.ComponentResource, c: ResolvedCluster): pulum
   return new DiscoveryToken(`${c.name}-discovery`, { service: d.service!, size: c.control, ...(d.ca && { ca: d.ca }) }, { parent: self }).url;
 }
 
+/**
+ * The CA key, sealed with the bootstrap token, in the discovery service for the control
+ * machines' first boot: the only way it leaves the stack (components/README.md "TLS").
+ */
+function sealedCaKey(self: pulumi.ComponentResource, c: ResolvedCluster, discovery: pulumi.Output<string>, caKey: pulumi.Output<string>, bootstrap: pulumi.Output<string>): SealedSecret {
+  const ca = c.discovery?.ca;
+  return new SealedSecret(
+    `${c.name}-ca-key-sealed`,
+    { discoveryUrl: discovery, name: SEALED_CA_KEY_NAME, plaintext: caKey, bootstrapToken: bootstrap, ttlSeconds: c.tls.sealedKeyTtlSeconds, ...(ca && { ca }) },
+    { parent: self },
+  );
+}
+
 function cloudContext(self: pulumi.ComponentResource, c: ResolvedCluster): { ctx: PoolContext; admin: pulumi.Output<string>; caCert: pulumi.Output<string>; discovery: pulumi.Output<string> } {
   const tokens = clusterTokens(c.name, self);
   const ca = clusterCa(c.name, c.tls.caValidityHours, self);
   const discovery = discoveryUrl(self, c);
+  const sealed = sealedCaKey(self, c, discovery, ca.keyPem, tokens.bootstrap);
   const ctx: PoolContext = {
     clusterName: c.name,
     os: c.os,
@@ -49,13 +65,12 @@ function cloudContext(self: pulumi.ComponentResource, c: ResolvedCluster): { ctx
     bootstrapToken: tokens.bootstrap,
     ...(c.bootstrapExpiresAt !== undefined && { bootstrapExpiresAt: c.bootstrapExpiresAt }),
     caCertPem: ca.certPem,
-    caKeyPem: ca.keyPem,
     runtime: c.runtime!,
     images: { ...c.images },
     leaseTtlSeconds: c.leaseTtlSeconds,
-    certValidityHours: c.tls.certValidityHours,
     operatorCidrs: [...c.operatorCidrs],
     publicApi: c.publicApi,
+    machinesDependOn: [sealed],
   };
   return { ctx, admin: tokens.admin, caCert: ca.certPem, discovery };
 }
@@ -94,11 +109,14 @@ export function clusterFacts(c: ResolvedCluster): pulumi.Inputs {
   return {
     name: c.name,
     controlCount: c.control,
+    production: c.production,
     local: c.local,
     store: c.store,
+    // Cloud machines get the CA certificate and issue their own keys at boot.
     tls: { enabled: !c.local },
-    discovery: { size: c.control, managed: false, ...(c.discovery?.service !== undefined && { service: c.discovery.service }) },
-    pools: c.pools.map((p) => ({ name: p.name, provider: p.provider, role: p.provider === "local" ? "both" : p.role, count: p.count })),
+    // A size only for a token the Cluster (or the local launcher) makes: a given URL's size is not known here.
+    discovery: { managed: false, ...(c.discovery?.service !== undefined && { service: c.discovery.service }), ...((c.local || c.discovery?.service !== undefined) && { size: c.control }) },
+    pools: c.pools.map((p) => ({ name: p.name, provider: p.provider, role: p.provider === "local" ? "both" : p.role, count: poolSize(p) })),
   };
 }
 

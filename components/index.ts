@@ -3,11 +3,13 @@
 // Everything else under components/ is internal.
 export { Cluster } from "./cluster";
 export { DiscoveryToken, type DiscoveryTokenArgs } from "./discovery/token";
+export { SealedSecret, type SealedSecretArgs } from "./discovery/sealed";
 export { Unit, type UnitArgs, type UnitClusterArgs, type UnitOptionArgs } from "./unit/unit";
 export * as aws from "./aws";
 export * as digitalocean from "./digitalocean";
 export * as openstack from "./openstack";
 export * as vsphere from "./vsphere-pool";
+export * as baremetal from "./baremetal-pool";
 export * as local from "./local";
 export type {
   ClusterArgs,
@@ -19,6 +21,7 @@ export type {
   MachineInfo,
   PoolArgs,
   PoolBase,
+  BareMetalPoolArgs,
   RuntimeBundleArgs,
   TlsArgs,
 } from "./common/types";

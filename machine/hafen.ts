@@ -104,25 +104,18 @@ function readPorts(p: Problems, v: unknown, at: FieldPath): HafenSettings["ports
   return ports;
 }
 
-function readTls(p: Problems, v: unknown, at: FieldPath, role: MachineRole | undefined): HafenSettings["tls"] {
+function readTls(p: Problems, v: unknown, at: FieldPath): HafenSettings["tls"] {
   if (v === undefined) return undefined;
-  const obj = readRecord(p, v, at, "a mapping with caFile, certFile, keyFile, caKeyFile");
+  const obj = readRecord(p, v, at, "a mapping with caFile, and certFile/keyFile for operator-provided certificates");
   if (!obj) return undefined;
-  checkKeys(p, obj, at, ["caFile", "certFile", "keyFile", "caKeyFile"]);
+  checkKeys(p, obj, at, ["caFile", "certFile", "keyFile"]);
   const caFile = path(p, obj, "caFile", at, true);
   const certFile = path(p, obj, "certFile", at, false);
   const keyFile = path(p, obj, "keyFile", at, false);
-  const caKeyFile = path(p, obj, "caKeyFile", at, false);
   if ((obj["certFile"] === undefined) !== (obj["keyFile"] === undefined)) {
-    p.add("conflict", at, obj, "certFile and keyFile come together (a certificate needs its key), or neither");
+    p.add("conflict", at, obj, "certFile and keyFile come together (a certificate needs its key), or neither (the runtime then issues the certificate at boot)");
   }
-  if (caKeyFile !== undefined && certFile !== undefined) {
-    p.add("conflict", [...at, "caKeyFile"], caKeyFile, "caKeyFile lets the server issue its own certificate at boot; give it or certFile/keyFile, not both");
-  }
-  if (caKeyFile !== undefined && role === "worker") {
-    p.add("conflict", [...at, "caKeyFile"], caKeyFile, 'the CA key belongs on control machines only (role "control" or "both"); workers get their certificates from the servers');
-  }
-  return caFile === undefined ? undefined : { caFile, ...(certFile && { certFile }), ...(keyFile && { keyFile }), ...(caKeyFile && { caKeyFile }) };
+  return caFile === undefined ? undefined : { caFile, ...(certFile && { certFile }), ...(keyFile && { keyFile }) };
 }
 
 function readLaunch(p: Problems, v: unknown, at: FieldPath): Launch | undefined {
@@ -246,7 +239,7 @@ export function readHafenSettings(p: Problems, v: unknown, at: FieldPath): Hafen
   const advertiseAddress = address(p, obj, "advertiseAddress", at);
   const auth = readAuth(p, obj["auth"], [...at, "auth"]);
   const bootstrapTokenFile = path(p, obj, "bootstrapTokenFile", at, false);
-  const tls = readTls(p, obj["tls"], [...at, "tls"], role);
+  const tls = readTls(p, obj["tls"], [...at, "tls"]);
   const dataDir = path(p, obj, "dataDir", at, false, HAFEN_DEFAULTS.dataDir);
   const launch = readLaunch(p, obj["launch"], [...at, "launch"]);
   const runtime = readRuntime(p, obj["runtime"], [...at, "runtime"]);

@@ -130,13 +130,13 @@ export interface HafenSettings {
   /** File holding the short-lived join token; the token itself is an entry in `files`. */
   readonly bootstrapTokenFile?: string;
   /**
-   * Paths on the machine. certFile and keyFile come together or not at all. caKeyFile
-   * (control machines only, where the provider cannot tell a machine's IPs before it
-   * exists) holds the cluster CA's private key: the server then issues its own
-   * certificate at boot for the addresses it finds. It conflicts with certFile/keyFile
-   * (a machine either gets its certificate or makes one) and with role "worker".
+   * Paths on the machine. `caFile` (the cluster CA certificate) alone means the runtime
+   * issues this machine's certificate at boot: control machines fetch the CA key sealed in
+   * the discovery service and open it with the bootstrap token, workers send a CSR to the
+   * servers. certFile and keyFile (together or not at all) are for certificates the
+   * operator provides; no private key ever needs to travel in user data.
    */
-  readonly tls?: { readonly caFile: string; readonly certFile?: string; readonly keyFile?: string; readonly caKeyFile?: string };
+  readonly tls?: { readonly caFile: string; readonly certFile?: string; readonly keyFile?: string };
   /** Default /var/lib/hafen. */
   readonly dataDir: string;
   readonly launch: Launch;

@@ -1,6 +1,7 @@
-// `hafen:aws:NodePool`: EC2 machines. For each machine the network interface (and its
-// Elastic IP) is made first, so its certificate can name its addresses; then the
-// instance boots from the rendered config with that interface attached.
+// `hafen:aws:NodePool`: EC2 instances in the pool's subnets behind its security group,
+// each with an Elastic IP unless `publicIp: false`. Machines issue their certificates at
+// boot for the addresses they find, so nothing waits for an address before the instance
+// (and a replaced instance simply takes the Elastic IP over).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolHandle, PeerRule } from "../common/context";
@@ -8,7 +9,6 @@ import type { MachinePlan } from "../common/plan";
 import { checkPoolArgs, poolSummary, type NodePoolArgs } from "../common/pool-args";
 import { machineInfos, ownPoolRules, planPool, type PoolParts } from "../common/pool-parts";
 import { keyValueTags } from "../common/tags";
-import { machineCert } from "../common/tls";
 import type { AwsPool, MachineInfo, PoolRole } from "../common/types";
 import { machineUserData } from "../common/userdata";
 import { awsFirewall, awsPeerRules, type AwsFirewall } from "./firewall";
@@ -16,7 +16,6 @@ import { awsFirewall, awsPeerRules, type AwsFirewall } from "./firewall";
 export type AwsNodePoolArgs = NodePoolArgs<AwsPool>;
 
 interface Built {
-  readonly eni: aws.ec2.NetworkInterface;
   readonly publicIp: pulumi.Output<string>;
   readonly privateIp: pulumi.Output<string>;
 }
@@ -24,23 +23,19 @@ interface Built {
 function machine(self: pulumi.ComponentResource, args: AwsNodePoolArgs, fw: AwsFirewall, m: MachinePlan): Built {
   const { context: ctx, pool } = args;
   const tags = { Name: m.hostname, ...keyValueTags({ cluster: ctx.clusterName, pool: pool.name, role: pool.role }) };
-  const subnetId = pool.subnetIds[(m.index - 1) % pool.subnetIds.length]!;
-  const eni = new aws.ec2.NetworkInterface(`${m.hostname}-eni`, { subnetId, securityGroups: [fw.group.id], description: `Hafen machine ${m.hostname}`, tags }, { parent: self });
-  const eip = pool.publicIp === false ? undefined : new aws.ec2.Eip(`${m.hostname}-eip`, { domain: "vpc", networkInterface: eni.id, tags }, { parent: self });
-  const privateIp = eni.privateIp;
-  const publicIp = eip ? eip.publicIp : pulumi.output("");
-  const cert = machineCert(
-    m.hostname,
-    { hostname: m.hostname, ips: eip ? [privateIp, eip.publicIp] : [privateIp], ca: { certPem: ctx.caCertPem, keyPem: ctx.caKeyPem }, validityHours: ctx.certValidityHours },
-    self,
-  );
-  new aws.ec2.Instance(
+  const slot = (m.index - 1) % pool.subnetIds.length;
+  // The zone follows from the subnet; stating it (when given) lets EC2 refuse a mismatch
+  // and lets reviews (the policy pack's zone check) see where control machines run.
+  const zone = pool.availabilityZones?.[slot];
+  const instance = new aws.ec2.Instance(
     m.hostname,
     {
       ami: pool.ami,
       instanceType: pool.instanceType,
-      primaryNetworkInterface: { networkInterfaceId: eni.id },
-      userData: machineUserData(ctx, m, "aws", { cert, caKey: false }),
+      subnetId: pool.subnetIds[slot]!,
+      ...(zone !== undefined && { availabilityZone: zone }),
+      vpcSecurityGroupIds: [fw.group.id],
+      userData: machineUserData(ctx, m, "aws"),
       // Configs apply at first boot only (Ignition) or describe the machine wholly
       // (cloud-config): a new config means a new machine, as for cattle.
       userDataReplaceOnChange: true,
@@ -50,9 +45,10 @@ function machine(self: pulumi.ComponentResource, args: AwsNodePoolArgs, fw: AwsF
       tags,
       volumeTags: tags,
     },
-    { parent: self, dependsOn: eip ? [eip] : [] },
+    { parent: self, ...(ctx.machinesDependOn?.length && { dependsOn: ctx.machinesDependOn }) },
   );
-  return { eni, publicIp, privateIp };
+  const eip = pool.publicIp === false ? undefined : new aws.ec2.Eip(`${m.hostname}-eip`, { domain: "vpc", instance: instance.id, tags }, { parent: self });
+  return { publicIp: eip ? eip.publicIp : pulumi.output(""), privateIp: instance.privateIp };
 }
 
 function build(self: pulumi.ComponentResource, args: AwsNodePoolArgs): PoolParts {

@@ -23,6 +23,13 @@ export interface NodePoolArgs extends Omit<PoolSpec, "poolName"> {
    * models are validated at construction, the others once their values resolve.
    */
   readonly machine: readonly pulumi.Input<Machine>[] | ((m: BareMetalMachineArgs, index: number) => pulumi.Input<Machine>);
+  /** Names reported in `machines`, in `machines` order. Default each machine's `name`
+   *  (a Cluster passes the host names `<cluster>-<pool>-<name>`). */
+  readonly hostnames?: readonly string[];
+  /** The `pool` reported in `machines`. Default poolName (a Cluster passes its pool's name). */
+  readonly poolLabel?: string;
+  /** Resources the documents are written after (a Cluster's sealed CA key). Default none. */
+  readonly machinesDependOn?: readonly pulumi.Resource[];
 }
 
 /** What the Cluster reads of every pool (components/common/types.ts MachineInfo). */
@@ -92,14 +99,15 @@ export class NodePool extends pulumi.ComponentResource {
     this.poolName = spec.poolName;
     this.role = spec.role ?? "worker";
     const docs: pulumi.Output<PoolDocs> = known ? pulumi.output(known) : pulumi.all(models).apply((ms) => docsFor(name, spec, (ms as Machine[]).map(reviveBytes)));
-    const resource = new BootMachines(name, { endpoint: args.boot, groups: docs.apply((d) => d.groups), profiles: docs.apply((d) => d.profiles) }, { parent: this });
+    const after = args.machinesDependOn?.length ? { dependsOn: [...args.machinesDependOn] } : {};
+    const resource = new BootMachines(name, { endpoint: args.boot, groups: docs.apply((d) => d.groups), profiles: docs.apply((d) => d.profiles) }, { parent: this, ...after });
     const url = pulumi.output(args.boot).apply((b) => b.url.replace(/\/+$/, ""));
     const ips = spec.machines.map((m) => pulumi.output(m.address ?? ""));
     const machines = pulumi.all([url, resource.id]).apply(([base]) =>
-      spec.machines.map((m) => {
+      spec.machines.map((m, i) => {
         const mac = normalizeMac(m.mac);
         const selectors = { ...("value" in mac && { mac: mac.value }), ...(m.uuid !== undefined && { uuid: m.uuid.toLowerCase() }), ...(m.serial !== undefined && { serial: m.serial.trim() }) };
-        return { name: m.name, provider: "baremetal", pool: spec.poolName, role: this.role, publicIp: m.address ?? "", privateIp: m.address ?? "", mac: "value" in mac ? mac.value : m.mac, group: docName(spec.poolName, m.name), configUrl: `${base}/config?${selectorQuery(selectors)}` };
+        return { name: args.hostnames?.[i] ?? m.name, provider: "baremetal", pool: args.poolLabel ?? spec.poolName, role: this.role, publicIp: m.address ?? "", privateIp: m.address ?? "", mac: "value" in mac ? mac.value : m.mac, group: docName(spec.poolName, m.name), configUrl: `${base}/config?${selectorQuery(selectors)}` };
       }),
     );
     Object.assign(this, { machines, publicIps: ips, privateIps: ips, bootScriptUrl: url.apply((u) => `${u}/boot.ipxe`), resource });

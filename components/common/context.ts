@@ -30,22 +30,26 @@ export interface PoolContext {
   bootstrapToken: pulumi.Input<string>;
   /** ISO 8601 expiry of the bootstrap token. Default none. */
   bootstrapExpiresAt?: string;
-  /** The cluster CA certificate. */
+  /** The cluster CA certificate (public). Its key never travels in a config: control
+   *  machines fetch it sealed from the discovery service (see `machinesDependOn`). */
   caCertPem: pulumi.Input<string>;
-  /** The cluster CA key (secret): signs machine certificates, or travels to control machines where addresses are unknown in advance. */
-  caKeyPem: pulumi.Input<string>;
   /** The runtime bundle machines fetch and verify at boot. */
   runtime: pulumi.Input<RuntimeBundleArgs>;
   /** Images pinned by digest. */
   images: PinnedImages;
   /** Machine lease TTL in seconds. */
   leaseTtlSeconds: number;
-  /** Machine certificate lifetime. */
-  certValidityHours: number;
   /** CIDRs allowed to SSH and the API. */
   operatorCidrs: string[];
   /** Open the API to 0.0.0.0/0 (unsafe). */
   publicApi: boolean;
+  /**
+   * Resources every machine of the pool is created after. The Cluster puts its sealed CA
+   * key here (a control machine fetches it at first boot). A program adding a pool to an
+   * existing cluster passes nothing: the key is published already (or `pulumi up` of the
+   * cluster's stack publishes it again once it has expired). Default none.
+   */
+  machinesDependOn?: pulumi.Resource[];
 }
 
 /** A firewall source outside the pool: another pool on the same provider, or addresses. */

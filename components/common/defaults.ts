@@ -11,17 +11,19 @@ export const DEFAULT_IMAGES = {
 
 export const PORTS = { ssh: 22, api: 7480, agent: 7481, etcdClient: 2379, etcdPeer: 2380 } as const;
 
-/** Where the machine configs put the cluster's credentials (all under /etc/hafen, which
- *  every runtime container mounts read-only). */
+/** Where the machine configs put what a machine boots with (under /etc/hafen, which every
+ *  runtime container mounts read-only): the short-lived bootstrap token and the CA
+ *  certificate. Nothing else secret: keys are issued at boot (components/README.md "TLS"). */
 export const PATHS = {
   bootstrapToken: "/etc/hafen/bootstrap-token",
   caCert: "/etc/hafen/tls/ca.pem",
-  caKey: "/etc/hafen/tls/ca-key.pem",
-  cert: "/etc/hafen/tls/machine.pem",
-  key: "/etc/hafen/tls/machine-key.pem",
 } as const;
 
-export const TLS_DEFAULTS = { caValidityHours: 87_600, certValidityHours: 8_760 } as const;
+export const TLS_DEFAULTS = { caValidityHours: 87_600 } as const;
+
+/** Name of the sealed CA key in the discovery service: the runtime asks for exactly this
+ *  (runtime/tls/ensure.ts). Lifetime and renewal: discovery/sealed.ts. */
+export const SEALED_CA_KEY_NAME = "ca-key";
 
 export const LIMITS = {
   /** Machines in one cloud pool (EC2/Nova quotas are the real bound; this catches typos). */
@@ -52,27 +54,3 @@ export function defaultFormat(os: OsFamily): ConfigFormat {
 
 /** Names for clusters and pools: DNS label characters, so host names and tags stay valid. */
 export const NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-
-/**
- * How a provider's machines get their TLS certificate (components/README.md):
- * "certificate" — the machine's addresses are known before it exists (AWS network
- * interface, OpenStack port), so Pulumi issues its certificate into the config;
- * "ca-key" — they are not (DigitalOcean, vSphere DHCP), so control machines get the CA
- * key and issue their own at boot, and workers get theirs from the servers.
- */
-export type TlsScheme = "certificate" | "ca-key";
-
-export function tlsScheme(provider: "aws" | "digitalocean" | "openstack" | "vsphere"): TlsScheme {
-  switch (provider) {
-    case "aws":
-    case "openstack":
-      return "certificate";
-    case "digitalocean":
-    case "vsphere":
-      return "ca-key";
-    default: {
-      const _never: never = provider;
-      return _never;
-    }
-  }
-}

@@ -17,17 +17,13 @@ export interface MachineStatic {
   readonly bootstrapExpiresAt?: string;
 }
 
-/** Values known only at deployment (secrets, other resources' outputs). */
+/** Values known only at deployment (secrets, other resources' outputs). No private key:
+ *  machines get the CA certificate and issue their own keys at boot. */
 export interface MachineValues {
   readonly discoveryUrl: string;
   readonly adminToken: string;
   readonly bootstrapToken: string;
   readonly caCertPem: string;
-  /** Control machines whose addresses were unknown when their config was made. */
-  readonly caKeyPem?: string;
-  /** The machine's own certificate and key, where its addresses were known first. */
-  readonly certPem?: string;
-  readonly keyPem?: string;
   readonly runtime?: { readonly url: string; readonly sha256: string };
 }
 
@@ -39,28 +35,13 @@ function file(path: string, text: string, mode: number): Record<string, unknown>
   return { path, mode, contents: { text } };
 }
 
-function tlsFiles(v: MachineValues): { files: Record<string, unknown>[]; tls: Record<string, string> } {
-  const files = [file(PATHS.caCert, v.caCertPem, 0o644)];
-  const tls: Record<string, string> = { caFile: PATHS.caCert };
-  if (v.certPem !== undefined && v.keyPem !== undefined) {
-    files.push(file(PATHS.cert, v.certPem, 0o644), file(PATHS.key, v.keyPem, 0o600));
-    Object.assign(tls, { certFile: PATHS.cert, keyFile: PATHS.key });
-  }
-  if (v.caKeyPem !== undefined) {
-    files.push(file(PATHS.caKey, v.caKeyPem, 0o600));
-    tls.caKeyFile = PATHS.caKey;
-  }
-  return { files, tls };
-}
-
 /** The machine description (machine/'s input shape) for one machine. */
 export function machineInput(st: MachineStatic, m: MachinePlan, v: MachineValues): MachineInput {
-  const { files, tls } = tlsFiles(v);
   return {
     hostname: m.hostname,
     os: st.os,
     sshAuthorizedKeys: [...st.sshAuthorizedKeys],
-    files: [file(PATHS.bootstrapToken, v.bootstrapToken, 0o600), ...files],
+    files: [file(PATHS.bootstrapToken, v.bootstrapToken, 0o600), file(PATHS.caCert, v.caCertPem, 0o644)],
     hafen: {
       role: m.role,
       discovery: v.discoveryUrl,
@@ -73,7 +54,8 @@ export function machineInput(st: MachineStatic, m: MachinePlan, v: MachineValues
         ...(st.bootstrapExpiresAt !== undefined && { bootstrapExpiresAt: st.bootstrapExpiresAt }),
       },
       bootstrapTokenFile: PATHS.bootstrapToken,
-      tls,
+      // caFile alone: the runtime issues the machine's certificate at boot.
+      tls: { caFile: PATHS.caCert },
       launch: { style: "container", engine: engineFor(st.os), nodeImage: st.images.node, etcdImage: st.images.etcd },
       ...(v.runtime && { runtime: { url: v.runtime.url, sha256: v.runtime.sha256 } }),
       leaseTtlSeconds: st.leaseTtlSeconds,

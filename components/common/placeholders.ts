@@ -1,8 +1,9 @@
 // Stand-ins for values that exist only at deployment (tokens, keys, certificates, the
 // discovery token), with the sizes and the incompressibility of the real ones, so a
 // config can be rendered and measured against its provider's limit at preview.
-// Sizes err on the large side: ECDSA P-256 keys are ~230 bytes of PEM, certificates with
-// a few SANs ~700-800; a placeholder that fits guarantees the real config fits.
+// Sizes err on the large side: the CA certificate (RSA 2048, see tls.ts) is ~1,100 bytes
+// of PEM; a placeholder that fits guarantees the real config fits. No private key is
+// ever part of a machine config, so none has a placeholder.
 import type { MachineValues } from "./machine";
 
 /** Deterministic incompressible base64 text (xorshift32): same output every run. */
@@ -28,17 +29,12 @@ export const PLACEHOLDER = {
   discoveryUrl: (service?: string) => `${(service ?? "https://discovery.placeholder.invalid").replace(/\/+$/, "")}/${"0".repeat(32)}`,
   /** hfa_/hfb_ + 43 base64url characters, as the token resources make them. */
   token: (prefix: "hfa" | "hfb") => `${prefix}_${noise(43, prefix === "hfa" ? 7 : 11).replace(/\+/g, "-").replace(/\//g, "_")}`,
-  caCertPem: fakePem("CERTIFICATE", 820, 3),
-  caKeyPem: fakePem("EC PRIVATE KEY", 180, 5),
-  certPem: fakePem("CERTIFICATE", 1000, 13),
-  keyPem: fakePem("EC PRIVATE KEY", 180, 17),
+  caCertPem: fakePem("CERTIFICATE", 1400, 3),
   runtime: { url: `https://bundles.placeholder.invalid/${"x".repeat(160)}/hafen.js`, sha256: "0".repeat(64) },
 } as const;
 
 export interface PlaceholderChoice {
   readonly discoveryUrl: string;
-  readonly certificate: boolean;
-  readonly caKey: boolean;
   readonly runtime?: { readonly url: string; readonly sha256: string };
 }
 
@@ -48,8 +44,6 @@ export function placeholderValues(c: PlaceholderChoice): MachineValues {
     adminToken: PLACEHOLDER.token("hfa"),
     bootstrapToken: PLACEHOLDER.token("hfb"),
     caCertPem: PLACEHOLDER.caCertPem,
-    ...(c.caKey && { caKeyPem: PLACEHOLDER.caKeyPem }),
-    ...(c.certificate && { certPem: PLACEHOLDER.certPem, keyPem: PLACEHOLDER.keyPem }),
     ...(c.runtime && { runtime: c.runtime }),
   };
 }

@@ -10,7 +10,7 @@ export interface MachinePlan {
   readonly provider: PoolProvider;
   /** 1-based position in the pool. */
   readonly index: number;
-  /** `<cluster>-<pool>-<index>`; also the machine's name in the cluster. */
+  /** `<cluster>-<pool>-<index>` (bare metal: `<cluster>-<pool>-<machine name>`); also the machine's name in the cluster. */
   readonly hostname: string;
   readonly role: MachineRole;
   /** Cluster metadata, then pool metadata, then Hafen's own keys (provider, pool, role, region, zone). */
@@ -20,14 +20,19 @@ export interface MachinePlan {
 /** Metadata keys Hafen sets on every machine; users may not set them. */
 export const RESERVED_METADATA = ["provider", "pool", "role", "region", "zone"] as const;
 
-export function hostnameOf(cluster: string, pool: string, index: number): string {
+export function hostnameOf(cluster: string, pool: string, index: number | string): string {
   return `${cluster}-${pool}-${index}`;
+}
+
+/** Machines in a pool: counted, or listed (bare metal). */
+export function poolSize(p: PoolArgs): number {
+  return p.provider === "baremetal" ? p.machines.length : p.count;
 }
 
 /** Machines of one pool that run the API server. */
 export function poolControlCount(p: PoolArgs): number {
   if (p.provider === "local") return p.control ?? 1;
-  return p.role === "worker" ? 0 : p.count;
+  return p.role === "worker" ? 0 : poolSize(p);
 }
 
 export function controlCount(pools: readonly PoolArgs[]): number {
@@ -53,6 +58,7 @@ function placement(p: PoolArgs, index: number): Record<string, string> {
       return { ...(p.region && { region: p.region }), ...(p.availabilityZone && { zone: p.availabilityZone }) };
     case "vsphere":
       return { region: p.datacenter };
+    case "baremetal":
     case "local":
       return {};
     default: {
@@ -69,11 +75,12 @@ export function poolRole(p: PoolArgs): MachineRole {
 /** The machines of pool `poolIndex`, in order. */
 export function poolMachines(cluster: string, poolIndex: number, p: PoolArgs, clusterMetadata: Readonly<Record<string, string>> = {}): MachinePlan[] {
   const role = poolRole(p);
-  return Array.from({ length: p.count }, (_, i) => {
+  return Array.from({ length: poolSize(p) }, (_, i) => {
     const index = i + 1;
     // Local machines get their roles from the launcher, so no role key there.
     const own = { provider: p.provider, pool: p.name, ...(p.provider !== "local" && { role }), ...placement(p, index) };
     const metadata = { ...clusterMetadata, ...(p.metadata ?? {}), ...own };
-    return { poolIndex, pool: p.name, provider: p.provider, index, hostname: hostnameOf(cluster, p.name, index), role, metadata };
+    const hostname = hostnameOf(cluster, p.name, p.provider === "baremetal" ? p.machines[i]!.name : index);
+    return { poolIndex, pool: p.name, provider: p.provider, index, hostname, role, metadata };
   });
 }

@@ -30,7 +30,7 @@ export function checkContext(p: Problems, ctx: unknown): ctx is PoolContext {
   }
   const keys = stringList(p, ctx, "sshAuthorizedKeys", ["context"], "SSH public keys");
   if (!keys || keys.length === 0) p.add("missing-field", ["context", "sshAuthorizedKeys"], keys, "cloud machines need at least one SSH key for the core user");
-  for (const k of ["discoveryUrl", "adminToken", "bootstrapToken", "caCertPem", "caKeyPem", "runtime"]) {
+  for (const k of ["discoveryUrl", "adminToken", "bootstrapToken", "caCertPem", "runtime"]) {
     if (ctx[k] === undefined) p.add("missing-field", ["context", k], undefined, `context.${k} is required`);
   }
   return p.empty;

@@ -3,7 +3,6 @@
 // an oversized config, a malformed SSH key, an image not pinned by digest — at the
 // cluster argument that caused it rather than at the machine model's path.
 import { formatPath, type MachineProblem, type Provider } from "../../machine";
-import { tlsScheme } from "./defaults";
 import { buildConfig, machineInput, type MachineStatic } from "./machine";
 import { placeholderValues } from "./placeholders";
 import type { MachinePlan } from "./plan";
@@ -55,13 +54,7 @@ export function argPath(mp: MachineProblem, pool: PreviewPool): FieldPath {
 
 /** Renders the pool's sample machine; records problems in `p` (deduplicated across pools). */
 export function previewRender(p: Problems, ctx: PreviewContext, pool: PreviewPool): number | undefined {
-  const scheme = tlsScheme(pool.provider);
-  const values = placeholderValues({
-    discoveryUrl: ctx.discoveryUrl,
-    certificate: scheme === "certificate",
-    caKey: scheme === "ca-key" && pool.machine.role !== "worker",
-    ...(ctx.runtime && { runtime: ctx.runtime }),
-  });
+  const values = placeholderValues({ discoveryUrl: ctx.discoveryUrl, ...(ctx.runtime && { runtime: ctx.runtime }) });
   const r = buildConfig(machineInput(ctx.st, pool.machine, values), ctx.format, pool.provider as Provider);
   if (r.ok) return r.bytes;
   for (const mp of r.problems) {

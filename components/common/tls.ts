@@ -1,21 +1,23 @@
-// The cluster CA and machine certificates, made with @pulumi/tls. ECDSA P-256 keeps the
-// PEMs small (user data on EC2 is 16 KiB). Private keys are secret outputs.
-// One certificate per machine serves the Hafen API, the agent port and etcd (peer and
-// client): it names the machine's host name, localhost and its addresses, and allows
-// both server and client authentication.
+// The cluster CA, made with @pulumi/tls. Only its certificate travels in machine configs;
+// its private key reaches control machines sealed in the discovery service
+// (discovery/sealed.ts), and every machine's own key and certificate are made at boot by
+// the runtime (runtime/tls/ensure.ts), which signs with node-forge — RSA only, so the CA
+// key is RSA 2048, not ECDSA.
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
-const KEY = { algorithm: "ECDSA", ecdsaCurve: "P256" } as const;
+/** What the runtime's signer (node-forge) can use. */
+export const CA_KEY = { algorithm: "RSA", rsaBits: 2048 } as const;
 const SECRET_KEY = { additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] };
 
 export interface ClusterCa {
   readonly certPem: pulumi.Output<string>;
+  /** Secret; only ever sealed, never put in a machine config. */
   readonly keyPem: pulumi.Output<string>;
 }
 
 export function clusterCa(cluster: string, validityHours: number, parent: pulumi.Resource): ClusterCa {
-  const key = new tls.PrivateKey(`${cluster}-ca-key`, KEY, { parent, ...SECRET_KEY });
+  const key = new tls.PrivateKey(`${cluster}-ca-key`, CA_KEY, { parent, ...SECRET_KEY });
   const cert = new tls.SelfSignedCert(
     `${cluster}-ca`,
     {
@@ -24,47 +26,6 @@ export function clusterCa(cluster: string, validityHours: number, parent: pulumi
       subject: { commonName: `Hafen cluster ${cluster} CA`, organization: "Hafen" },
       validityPeriodHours: validityHours,
       allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-    },
-    { parent },
-  );
-  return { certPem: cert.certPem, keyPem: pulumi.secret(key.privateKeyPem) };
-}
-
-export interface MachineCertArgs {
-  readonly hostname: string;
-  /** The machine's addresses (private first); 127.0.0.1 is always added. */
-  readonly ips: pulumi.Input<string>[];
-  readonly ca: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
-  readonly validityHours: number;
-}
-
-export interface MachineCert {
-  readonly certPem: pulumi.Output<string>;
-  readonly keyPem: pulumi.Output<string>;
-}
-
-export const MACHINE_CERT_USES = ["digital_signature", "key_encipherment", "server_auth", "client_auth"];
-
-export function machineCert(name: string, a: MachineCertArgs, parent: pulumi.Resource): MachineCert {
-  const key = new tls.PrivateKey(`${name}-key`, KEY, { parent, ...SECRET_KEY });
-  const csr = new tls.CertRequest(
-    `${name}-csr`,
-    {
-      privateKeyPem: key.privateKeyPem,
-      subject: { commonName: a.hostname, organization: "Hafen" },
-      dnsNames: [a.hostname, "localhost"],
-      ipAddresses: [...a.ips, "127.0.0.1"],
-    },
-    { parent },
-  );
-  const cert = new tls.LocallySignedCert(
-    `${name}-cert`,
-    {
-      certRequestPem: csr.certRequestPem,
-      caCertPem: a.ca.certPem,
-      caPrivateKeyPem: a.ca.keyPem,
-      validityPeriodHours: a.validityHours,
-      allowedUses: MACHINE_CERT_USES,
     },
     { parent },
   );

@@ -8,6 +8,7 @@
 // other shapes. The discriminated union `PoolArgs` is the one exception; the
 // multi-language face (components/plugin) flattens it.
 import type * as pulumi from "@pulumi/pulumi";
+import type { BareMetalMachineArgs, BootEndpointArgs, InstallArgs, PxeImageArgs } from "../baremetal/types";
 
 // Closed sets as `const` objects plus a type of their values: the form Pulumi's schema
 // analyzer turns into enums (a bare string-literal union is refused there). The values
@@ -17,7 +18,7 @@ export const PoolRole = { Control: "control", Worker: "worker", Both: "both" } a
 /** "control" and "both" run the API server; every machine runs the agent. */
 export type PoolRole = (typeof PoolRole)[keyof typeof PoolRole];
 
-export const PoolProvider = { Aws: "aws", DigitalOcean: "digitalocean", OpenStack: "openstack", Vsphere: "vsphere", Local: "local" } as const;
+export const PoolProvider = { Aws: "aws", DigitalOcean: "digitalocean", OpenStack: "openstack", Vsphere: "vsphere", BareMetal: "baremetal", Local: "local" } as const;
 export type PoolProvider = (typeof PoolProvider)[keyof typeof PoolProvider];
 export const POOL_PROVIDERS: readonly PoolProvider[] = Object.values(PoolProvider);
 export type CloudProvider = Exclude<PoolProvider, "local">;
@@ -54,8 +55,7 @@ export interface PoolBase {
   operatorCidrs?: string[];
 }
 
-/** An EC2 pool. Each machine gets its own network interface (and Elastic IP) first, so
- *  its certificate can name its addresses before the instance exists. */
+/** An EC2 pool: instances in the given subnets behind the pool's security group. */
 export interface AwsPoolSettings {
   /** EC2 instance type, e.g. "t3.small". */
   instanceType: pulumi.Input<string>;
@@ -95,7 +95,7 @@ export interface DigitalOceanPoolSettings {
   tags?: string[];
 }
 
-/** An OpenStack pool. Each machine's port is made first, so its certificate can name its address. */
+/** An OpenStack pool: each instance boots on a port of its own carrying the pool's security group. */
 export interface OpenStackPoolSettings {
   /** Nova flavor name. */
   flavorName: pulumi.Input<string>;
@@ -161,6 +161,33 @@ export interface LocalPoolSettings {
   dir?: string;
 }
 
+/**
+ * The operator's own machines, PXE-booted by a Hafen boot service (`hafen boot serve`,
+ * components/baremetal/README.md). Machines are listed, not counted: each has a name
+ * (host name `<cluster>-<pool>-<name>`) and the MAC it boots from, and gets the same
+ * machine config a cloud machine of its role gets (the boot service renders it per
+ * request). Nothing is managed on the network: admit what components/common/firewall.ts
+ * lists. TypeScript only (not in the multi-language schema).
+ */
+export interface BareMetalPoolSettings {
+  /** The boot service's API: base URL and a token from its --token-file (keep it a secret). */
+  boot: pulumi.Input<BootEndpointArgs>;
+  /** PXE images of the cluster's OS (`image.os` must equal the cluster's `os`). */
+  image: PxeImageArgs;
+  /** Config format served to the machines. Default: the cluster's `configFormat`. */
+  format?: ConfigFormat;
+  /** Install to this disk (default for every machine); absent = run from RAM. */
+  install?: InstallArgs;
+  /** Kernel arguments for every machine. Default none. */
+  kernelArgs?: readonly string[];
+  /**
+   * The machines: name (1-32 of a-z 0-9 "-"), MAC, optionally UUID/serial, install and
+   * kernel arguments, and `address` — required on control/both pools (the API endpoint)
+   * and in clusters spanning providers (other clouds' firewalls admit it).
+   */
+  machines: readonly BareMetalMachineArgs[];
+}
+
 export interface AwsPool extends PoolBase, AwsPoolSettings {}
 export interface DigitalOceanPool extends PoolBase, DigitalOceanPoolSettings {}
 export interface OpenStackPool extends PoolBase, OpenStackPoolSettings {}
@@ -181,13 +208,22 @@ export interface VspherePoolArgs extends VspherePool {
 export interface LocalPoolArgs extends LocalPoolSettings {
   provider: "local";
 }
+/** A bare-metal pool of a Cluster: PoolBase without `count` (its machines are listed). */
+export interface BareMetalPoolArgs extends Omit<PoolBase, "count">, BareMetalPoolSettings {
+  provider: "baremetal";
+}
 
 /** One pool of a Cluster, by provider. */
-export type PoolArgs = AwsPoolArgs | DigitalOceanPoolArgs | OpenStackPoolArgs | VspherePoolArgs | LocalPoolArgs;
+export type PoolArgs = AwsPoolArgs | DigitalOceanPoolArgs | OpenStackPoolArgs | VspherePoolArgs | BareMetalPoolArgs | LocalPoolArgs;
 
 /** Where machines find each other. Give exactly one of `url` and `service`. */
 export interface DiscoveryArgs {
-  /** An existing token URL (https://HOST/<32 hex>) of a Hafen or etcd-compatible discovery service. A secret: the token is a credential. */
+  /**
+   * An existing token URL (https://HOST/<32 hex>) of a Hafen discovery service (`hafen
+   * discovery serve`): besides etcd's protocol, control machines fetch the sealed CA key
+   * from it, which a plain etcd discovery service cannot hold (publishing fails at
+   * deployment naming the service). A secret: the token is a credential.
+   */
   url?: pulumi.Input<string>;
   /** Base URL of a Hafen discovery service (`hafen discovery serve`); the cluster makes a DiscoveryToken there. */
   service?: string;
@@ -212,10 +248,15 @@ export interface ImageArgs {
 }
 
 export interface TlsArgs {
-  /** CA certificate lifetime in hours. Default 87600 (10 years). */
+  /** CA certificate lifetime in hours. Default 87600 (10 years). Machine certificates are
+   *  issued by the runtime at boot (1 year) and are not set here. */
   caValidityHours?: number;
-  /** Machine certificate lifetime in hours. Default 8760 (1 year). */
-  certValidityHours?: number;
+  /**
+   * Seconds the discovery service keeps the sealed CA key, 60 to 604800. Default 86400
+   * (24 h). Control machines must make their first boot within it; add one later and
+   * `pulumi up` publishes the key again first (see components/README.md "TLS").
+   */
+  sealedKeyTtlSeconds?: number;
 }
 
 /** A fleet unit the cluster runs (a `Unit` child of the Cluster). */
@@ -255,6 +296,11 @@ export interface ClusterSettings {
   operatorCidrs?: string[];
   /** Open the API port to 0.0.0.0/0. UNSAFE: anyone can then try tokens. Default false. */
   publicApi?: boolean;
+  /**
+   * A production cluster: at least 3 control machines (refused otherwise), and the policy
+   * pack's production-only checks apply to it (policies/README.md). Default false.
+   */
+  production?: boolean;
   /** The runtime bundle; required with cloud pools until the package is published (then the npm tarball becomes the default). */
   runtime?: pulumi.Input<RuntimeBundleArgs>;
   images?: ImageArgs;

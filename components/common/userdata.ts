@@ -1,21 +1,13 @@
-// The thin Pulumi shell around machine.ts: waits for a machine's secrets and addresses,
-// builds and renders its config, and returns it as a secret (it carries the bootstrap
-// token and private keys). A config the machine layer refuses (e.g. over the provider's
-// limit once the real certificates are in) fails the deployment with every problem.
+// The thin Pulumi shell around machine.ts: waits for the cluster's secrets, builds and
+// renders a machine's config, and returns it as a secret (it carries the bootstrap
+// token). A config the machine layer refuses (e.g. over the provider's limit once the
+// real values are in) fails the deployment with every problem.
 import * as pulumi from "@pulumi/pulumi";
-import type { Provider } from "../../machine";
+import type { Machine, Provider } from "../../machine";
 import type { PoolContext } from "./context";
 import { whenDefined } from "./known";
-import { buildConfig, describeMachineProblems, machineInput, type MachineStatic } from "./machine";
+import { buildConfig, describeMachineProblems, machineInput, type BuildResult, type MachineStatic } from "./machine";
 import type { MachinePlan } from "./plan";
-import type { MachineCert } from "./tls";
-
-export interface MachineTls {
-  /** The machine's own certificate, where the provider tells its addresses first. */
-  readonly cert?: MachineCert;
-  /** Deliver the CA key (control machines whose addresses are unknown in advance). */
-  readonly caKey: boolean;
-}
 
 export function machineStatic(ctx: PoolContext): MachineStatic {
   return {
@@ -28,24 +20,25 @@ export function machineStatic(ctx: PoolContext): MachineStatic {
   };
 }
 
-/** The rendered config of machine `m` (cloud-config or Ignition text), secret. */
-export function machineUserData(ctx: PoolContext, m: MachinePlan, provider: Provider, t: MachineTls): pulumi.Output<string> {
+function built(ctx: PoolContext, m: MachinePlan, provider: Provider): pulumi.Output<BuildResult & { ok: true }> {
   const st = machineStatic(ctx);
-  // Values this machine does not need stand as "" (defined), so only needed ones can be missing.
-  const values = pulumi.all([ctx.discoveryUrl, ctx.adminToken, ctx.bootstrapToken, ctx.caCertPem, ctx.runtime, t.caKey ? ctx.caKeyPem : "", t.cert?.certPem ?? "", t.cert?.keyPem ?? ""]);
-  const text = values.apply(([discoveryUrl, adminToken, bootstrapToken, caCertPem, runtime, caKeyPem, certPem, keyPem]) =>
-    whenDefined({ discoveryUrl, adminToken, bootstrapToken, caCertPem, runtime, caKeyPem, certPem, keyPem }, (v) => {
-      const input = machineInput(st, m, {
-        ...v,
-        runtime: { url: v.runtime.url, sha256: v.runtime.sha256 },
-        caKeyPem: t.caKey ? v.caKeyPem : undefined,
-        certPem: t.cert ? v.certPem : undefined,
-        keyPem: t.cert ? v.keyPem : undefined,
-      });
+  const values = pulumi.all([ctx.discoveryUrl, ctx.adminToken, ctx.bootstrapToken, ctx.caCertPem, ctx.runtime]);
+  return values.apply(([discoveryUrl, adminToken, bootstrapToken, caCertPem, runtime]) =>
+    whenDefined({ discoveryUrl, adminToken, bootstrapToken, caCertPem, runtime }, (v) => {
+      const input = machineInput(st, m, { ...v, runtime: { url: v.runtime.url, sha256: v.runtime.sha256 } });
       const r = buildConfig(input, ctx.configFormat, provider);
       if (!r.ok) throw new Error(describeMachineProblems(m.hostname, r.problems));
-      return r.text;
+      return r;
     }),
   );
-  return pulumi.secret(text);
+}
+
+/** The rendered config of machine `m` (cloud-config or Ignition text), secret. */
+export function machineUserData(ctx: PoolContext, m: MachinePlan, provider: Provider): pulumi.Output<string> {
+  return pulumi.secret(built(ctx, m, provider).apply((r) => r.text));
+}
+
+/** The machine model itself (validated), for pools that render elsewhere (bare metal: the boot service renders per request). Secret. */
+export function machineModel(ctx: PoolContext, m: MachinePlan, provider: Provider): pulumi.Output<Machine> {
+  return pulumi.secret(built(ctx, m, provider).apply((r) => r.machine));
 }

@@ -5,6 +5,7 @@ import { RESERVED_METADATA } from "./plan";
 import { Problems, type FieldPath } from "./problems";
 import { checkCidr, intIn, isRecord, metadataMap, optBool, optInputString, optString, reqInputString, reqString, stringList, wrongType, type Obj } from "./read";
 import { POOL_PROVIDERS, type PoolArgs, type PoolProvider } from "./types";
+import { validateBareMetal } from "./validate-baremetal";
 
 const ROLES = ["control", "worker", "both"] as const;
 
@@ -111,7 +112,7 @@ export function validatePool(p: Problems, o: unknown, at: FieldPath, publicApi: 
   }
   poolName(p, o, at);
   const max = provider === "local" ? LIMITS.localCount : LIMITS.poolCount;
-  intIn(p, o, "count", at, 1, max);
+  if (provider !== "baremetal") intIn(p, o, "count", at, 1, max);
   metadataMap(p, o, "metadata", at, RESERVED_METADATA);
   const kind = provider as PoolProvider;
   if (kind !== "local") {
@@ -119,7 +120,7 @@ export function validatePool(p: Problems, o: unknown, at: FieldPath, publicApi: 
     else if (!(ROLES as readonly unknown[]).includes(o["role"])) p.add("invalid-value", [...at, "role"], o["role"], `role must be one of ${ROLES.map((r) => `"${r}"`).join(", ")}`);
     operatorCidrs(p, o, "operatorCidrs", at, publicApi);
   }
-  const checks: Record<PoolProvider, (p: Problems, o: Obj, at: FieldPath) => void> = { aws, digitalocean, openstack, vsphere, local };
+  const checks: Record<PoolProvider, (p: Problems, o: Obj, at: FieldPath) => void> = { aws, digitalocean, openstack, vsphere, baremetal: validateBareMetal, local };
   checks[kind](p, o, at);
   return kind;
 }

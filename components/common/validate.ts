@@ -6,9 +6,11 @@ import { DEFAULT_IMAGES, defaultFormat, LIMITS, NAME_RE, TLS_DEFAULTS } from "./
 import { controlCount, defaultStore, poolMachines, RESERVED_METADATA } from "./plan";
 import { PLACEHOLDER } from "./placeholders";
 import { previewRender } from "./preview-render";
+import { previewBareMetal } from "./preview-baremetal";
 import { Problems, type ComponentProblem, type FieldPath } from "./problems";
 import { validateUnits } from "./validate-units";
 import { checkServiceUrl } from "../discovery/inputs";
+import { SEALED_TTL } from "../discovery/sealed-inputs";
 import { operatorCidrs, poolIsSound, validatePool } from "./validate-pool";
 import type { ClusterArgs, ClusterUnitArgs, DiscoveryArgs, PoolArgs, RuntimeBundleArgs } from "./types";
 import type { ConfigFormat, OsFamily, StoreKind } from "./types";
@@ -29,7 +31,9 @@ export interface ResolvedCluster {
   readonly operatorCidrs: readonly string[];
   readonly publicApi: boolean;
   readonly images: { readonly node: string; readonly etcd: string };
-  readonly tls: { readonly caValidityHours: number; readonly certValidityHours: number };
+  readonly tls: { readonly caValidityHours: number; readonly sealedKeyTtlSeconds: number };
+  /** Marked production: at least 3 control machines (the policy pack reads it too). */
+  readonly production: boolean;
   readonly bootstrapExpiresAt?: string;
   readonly discovery?: DiscoveryArgs;
   readonly runtime?: pulumi.Input<RuntimeBundleArgs>;
@@ -54,6 +58,13 @@ export function quorumProblem(control: number): string | undefined {
   return `${control} control machines tolerate as many failures as ${below} (a Raft quorum of ${control} is ${control / 2 + 1}), so ${control} is refused: use ${below} or ${control + 1}`;
 }
 
+/** The last part of the pool's longest host name: its count, or its longest machine name. */
+function longestSuffix(o: Obj): string {
+  const ms = o["machines"];
+  if (o["provider"] === "baremetal" && Array.isArray(ms)) return ms.map((m) => (isRecord(m) && typeof m["name"] === "string" ? m["name"] : "")).reduce((a, b) => (b.length > a.length ? b : a), "");
+  return String(typeof o["count"] === "number" ? o["count"] : 1);
+}
+
 function checkPools(p: Problems, list: readonly Obj[], publicApi: boolean, cluster: string): PoolArgs[] {
   const seen = new Map<string, number>();
   list.forEach((o, i) => {
@@ -62,7 +73,7 @@ function checkPools(p: Problems, list: readonly Obj[], publicApi: boolean, clust
     if (typeof name !== "string") return;
     if (seen.has(name)) p.add("duplicate", ["pools", i, "name"], name, `pool name "${name}" is also pools[${seen.get(name)}].name; pool names must be unique`);
     else seen.set(name, i);
-    const longest = `${cluster}-${name}-${typeof o["count"] === "number" ? o["count"] : 1}`;
+    const longest = `${cluster}-${name}-${longestSuffix(o)}`;
     if (longest.length > LIMITS.hostnameMax) {
       p.add("invalid-value", ["pools", i, "name"], name, `host name "${longest}" is longer than ${LIMITS.hostnameMax} characters; shorten the cluster or pool name`);
     }
@@ -88,6 +99,12 @@ function topology(p: Problems, pools: readonly PoolArgs[], all: readonly Obj[]):
       const at = ["pools", all.indexOf(x as unknown as Obj)];
       if (x.provider === "aws" && x.publicIp === false) p.add("conflict", [...at, "publicIp"], false, "this cluster spans providers, so machines on other clouds reach this pool by public address: publicIp must be true");
       if (x.provider === "openstack" && x.floatingIpPool === undefined) p.add("missing-field", [...at, "floatingIpPool"], undefined, "this cluster spans providers, so machines on other clouds reach this pool by public address: give floatingIpPool");
+      // (Control pools require every address already: validate-baremetal.ts.)
+      if (x.provider === "baremetal" && x.role === "worker") {
+        x.machines.forEach((m, i) => {
+          if (!m.address) p.add("missing-field", [...at, "machines", i, "address"], m.address, "this cluster spans providers, so the other clouds' firewalls admit this machine by address: give the address they see it from");
+        });
+      }
     });
   }
 }
@@ -98,7 +115,8 @@ function quorumAndStore(p: Problems, pools: readonly PoolArgs[], all: readonly O
   if (bad) {
     const contributing = pools.filter((x) => (x.provider === "local" ? true : x.role !== "worker"));
     const only = contributing.length === 1 ? all.indexOf(contributing[0] as unknown as Obj) : -1;
-    const at: FieldPath = only < 0 ? ["pools"] : ["pools", only, contributing[0]!.provider === "local" ? "control" : "count"];
+    const field = { local: "control", baremetal: "machines" }[contributing[0]?.provider as string] ?? "count";
+    const at: FieldPath = only < 0 ? ["pools"] : ["pools", only, field];
     p.add("quorum", at, control, bad);
   }
   const store = oneOf(p, a, "store", [], ["embedded", "etcd"] as const, defaultStore(control));
@@ -159,12 +177,14 @@ function images(p: Problems, a: Obj): { node: string; etcd: string } {
 
 function tls(p: Problems, a: Obj): ResolvedCluster["tls"] {
   const t = a["tls"];
-  if (t !== undefined && !isRecord(t)) wrongType(p, ["tls"], t, "a mapping {caValidityHours, certValidityHours}");
+  if (t !== undefined && !isRecord(t)) wrongType(p, ["tls"], t, "a mapping {caValidityHours, sealedKeyTtlSeconds}");
   const o = isRecord(t) ? t : {};
+  if (o["certValidityHours"] !== undefined) {
+    p.add("invalid-value", ["tls", "certValidityHours"], o["certValidityHours"], "machine certificates are no longer made by Pulumi: each machine's runtime issues its own at boot (valid 1 year; a new one when it no longer fits the machine); remove certValidityHours");
+  }
   const ca = intIn(p, o, "caValidityHours", ["tls"], 24, 876_000, TLS_DEFAULTS.caValidityHours) ?? TLS_DEFAULTS.caValidityHours;
-  const cert = intIn(p, o, "certValidityHours", ["tls"], 1, 876_000, TLS_DEFAULTS.certValidityHours) ?? TLS_DEFAULTS.certValidityHours;
-  if (cert > ca) p.add("conflict", ["tls", "certValidityHours"], cert, `machine certificates cannot outlive the CA (caValidityHours ${ca})`);
-  return { caValidityHours: ca, certValidityHours: cert };
+  const ttl = intIn(p, o, "sealedKeyTtlSeconds", ["tls"], SEALED_TTL.minSeconds, SEALED_TTL.maxSeconds, SEALED_TTL.defaultSeconds) ?? SEALED_TTL.defaultSeconds;
+  return { caValidityHours: ca, sealedKeyTtlSeconds: ttl };
 }
 
 /** Validates and resolves a Cluster's arguments. */
@@ -177,6 +197,7 @@ export function validateCluster(name: string, args: ClusterArgs | unknown): Vali
   }
   const a = args;
   const publicApi = optBool(p, a, "publicApi", []) ?? false;
+  const production = optBool(p, a, "production", []) ?? false;
   const rawPools = a["pools"];
   const all: Obj[] = Array.isArray(rawPools) ? rawPools.map((x) => (isRecord(x) ? x : ({} as Obj))) : [];
   if (!Array.isArray(rawPools)) p.add(rawPools === undefined ? "missing-field" : "wrong-type", ["pools"], rawPools, "pools is required: a list of node pools, each {provider, name, role, count, …}");
@@ -187,6 +208,9 @@ export function validateCluster(name: string, args: ClusterArgs | unknown): Vali
   const local = all.length > 0 && !cloud;
   topology(p, pools, all);
   const { control, store } = quorumAndStore(p, pools, all, a);
+  if (production && control > 0 && control < 3 && p.list.every((x) => x.code !== "quorum")) {
+    p.add("conflict", ["production"], true, `a production cluster needs at least 3 control machines (it has ${control}): with one, losing it stops the cluster. Use 3 or 5, or drop production`);
+  }
   const { os, format } = osAndFormat(p, a);
   const keys = cloudNeeds(p, a, cloud);
   const discovery = discoveryArgs(p, a, cloud);
@@ -207,6 +231,7 @@ export function validateCluster(name: string, args: ClusterArgs | unknown): Vali
     leaseTtlSeconds,
     operatorCidrs: (stringList(new Problems(), a, "operatorCidrs", [], "") ?? []) as string[],
     publicApi,
+    production,
     images: images(p, a),
     tls: tls(p, a),
     ...(typeof a["bootstrapExpiresAt"] === "string" && { bootstrapExpiresAt: a["bootstrapExpiresAt"] }),
@@ -228,6 +253,8 @@ function previewPools(p: Problems, c: ResolvedCluster): void {
     if (pool.provider === "local") return;
     const machines = poolMachines(c.name, i, pool, c.metadata);
     const sample = machines[machines.length - 1]!;
-    previewRender(p, { st, format: c.format, discoveryUrl, ...(runtime && { runtime }) }, { at: ["pools", i], provider: pool.provider, machine: sample, poolMetadata: Object.keys(pool.metadata ?? {}) });
+    const format = pool.provider === "baremetal" ? (pool.format ?? c.format) : c.format;
+    previewRender(p, { st, format, discoveryUrl, ...(runtime && { runtime }) }, { at: ["pools", i], provider: pool.provider, machine: sample, poolMetadata: Object.keys(pool.metadata ?? {}) });
+    if (pool.provider === "baremetal") previewBareMetal(p, { cluster: c.name, os: c.os, format: c.format, st, discoveryUrl, ...(runtime && { runtime }) }, i, pool, machines);
   });
 }

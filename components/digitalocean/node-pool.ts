@@ -1,7 +1,6 @@
 // `hafen:digitalocean:NodePool`: Droplets tagged for their cluster, pool and role, behind
-// a cloud firewall that targets the pool's member tag. A Droplet's addresses are known
-// only once it exists, so control machines get the CA key and issue their own
-// certificate at boot (components/README.md, "TLS").
+// a cloud firewall that targets the pool's member tag. Machines issue their certificates
+// at boot (components/README.md, "TLS").
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolHandle, PeerRule } from "../common/context";
@@ -59,10 +58,10 @@ function build(self: pulumi.ComponentResource, args: DigitalOceanNodePoolArgs): 
           region: pool.region,
           size: pool.size,
           ...(pool.vpcUuid !== undefined && { vpcUuid: pool.vpcUuid }),
-          userData: machineUserData(ctx, m, "digitalocean", { caKey: m.role !== "worker" }),
+          userData: machineUserData(ctx, m, "digitalocean"),
           tags,
         },
-        { parent: self },
+        { parent: self, ...(ctx.machinesDependOn?.length && { dependsOn: ctx.machinesDependOn }) },
       ),
   );
   const publicIps = droplets.map((d) => d.ipv4Address);

@@ -4,7 +4,7 @@
 // makes the tokens, discovery service and machine configs itself.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolHandle, PeerRule } from "../common/context";
 import { Problems, refuse } from "../common/problems";
@@ -24,8 +24,16 @@ export interface LocalNodePoolArgs {
   leaseTtlSeconds?: number;
 }
 
+/** The package root: the nearest directory above this module holding bin/hafen (this
+ *  file runs from components/local in the sources and from dist/lib/components/local
+ *  in the library build). */
+function packageRoot(from: string): string {
+  for (let dir = from, i = 0; i < 8; i++, dir = dirname(dir)) if (existsSync(join(dir, "bin", "hafen"))) return dir;
+  return resolve(from, "..", "..");
+}
+
 /** This package's `hafen` command (bin/hafen, which runs the built dist/hafen.js). */
-export const HAFEN_BIN = resolve(__dirname, "..", "..", "bin", "hafen");
+export const HAFEN_BIN = join(packageRoot(__dirname), "bin", "hafen");
 
 /** Default directory: one per project, stack and cluster, under ~/.hafen/pulumi. */
 export function defaultLocalDir(cluster: string): string {

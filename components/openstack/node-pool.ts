@@ -1,6 +1,8 @@
-// `hafen:openstack:NodePool`: Nova instances. For each machine the Neutron port (and its
-// floating IP) is made first, so its certificate can name its addresses; the instance
-// then boots on that port. Security group rules use remote groups for cluster members.
+// `hafen:openstack:NodePool`: Nova instances, each booting on a Neutron port made for it
+// (with a floating IP from `floatingIpPool`). The port is what carries the pool's
+// security group *by id* (Nova's `securityGroups` takes names, which are not unique in a
+// project) and what the floating IP attaches to. Security group rules use remote groups
+// for cluster members. Machines issue their certificates at boot.
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolHandle, PeerRule } from "../common/context";
@@ -10,7 +12,6 @@ import { checkPoolArgs, poolSummary, type NodePoolArgs } from "../common/pool-ar
 import { machineInfos, ownPoolRules, planPool, type PoolParts } from "../common/pool-parts";
 import { whenDefined } from "../common/known";
 import { keyValueStrings, keyValueTags } from "../common/tags";
-import { machineCert } from "../common/tls";
 import type { MachineInfo, OpenStackPool, PoolRole } from "../common/types";
 import { machineUserData } from "../common/userdata";
 
@@ -54,7 +55,6 @@ function machine(self: pulumi.ComponentResource, args: OpenStackNodePoolArgs, gr
   const fip = pool.floatingIpPool === undefined ? undefined : new openstack.networking.FloatingIp(`${m.hostname}-fip`, { pool: pool.floatingIpPool, portId: port.id, tags: keyValueStrings(labels), ...region }, { parent: self });
   const privateIp = port.allFixedIps.apply((ips) => whenDefined({ ips }, (v) => v.ips[0] ?? ""));
   const publicIp = fip ? fip.address : pulumi.output("");
-  const cert = machineCert(m.hostname, { hostname: m.hostname, ips: fip ? [privateIp, fip.address] : [privateIp], ca: { certPem: ctx.caCertPem, keyPem: ctx.caKeyPem }, validityHours: ctx.certValidityHours }, self);
   new openstack.compute.Instance(
     m.hostname,
     {
@@ -63,13 +63,13 @@ function machine(self: pulumi.ComponentResource, args: OpenStackNodePoolArgs, gr
       ...(pool.imageName !== undefined && { imageName: pool.imageName }),
       ...(pool.imageId !== undefined && { imageId: pool.imageId }),
       networks: [{ port: port.id }],
-      userData: machineUserData(ctx, m, "openstack", { cert, caKey: false }),
+      userData: machineUserData(ctx, m, "openstack"),
       metadata: keyValueTags(labels),
       tags: keyValueStrings(labels),
       ...(pool.availabilityZone !== undefined && { availabilityZone: pool.availabilityZone }),
       ...region,
     },
-    { parent: self },
+    { parent: self, ...(ctx.machinesDependOn?.length && { dependsOn: ctx.machinesDependOn }) },
   );
   return { privateIp, publicIp };
 }

@@ -24,7 +24,6 @@ import type {
   MachineInfo,
   OpenStackPool,
   OpenStackPoolSettings,
-  PoolProvider,
   PoolRole,
   VspherePool,
   VspherePoolSettings,
@@ -34,9 +33,19 @@ import { NodePool as LocalPool, type LocalNodePoolArgs } from "../local/node-poo
 import { buildOpenStackPool } from "../openstack/node-pool";
 import { buildVspherePool } from "../vsphere/node-pool";
 import { toPoolArgs } from "./pool-spec";
+import { problem, refuse } from "../common/problems";
+import { isRecord } from "../common/read";
 
 export { DiscoveryToken } from "../discovery/token";
 export { Unit } from "../unit/unit";
+
+/**
+ * Providers a PoolSpec can name. Bare-metal pools are TypeScript-only for now: their
+ * image and machine lists use shapes (a union of image kinds, readonly lists) the schema
+ * analyzer does not take.
+ */
+export const PoolProvider = { Aws: "aws", DigitalOcean: "digitalocean", OpenStack: "openstack", Vsphere: "vsphere", Local: "local" } as const;
+export type PoolProvider = (typeof PoolProvider)[keyof typeof PoolProvider];
 
 /** Local pool settings in a PoolSpec (name and count are the spec's). */
 export interface LocalPoolExtras {
@@ -72,6 +81,14 @@ export interface ClusterArgs extends ClusterSettings {
   pools: PoolSpec[];
 }
 
+function refuseBareMetal(pools: unknown): void {
+  if (!Array.isArray(pools)) return;
+  const problems = pools.flatMap((p: unknown, i) =>
+    isRecord(p) && p["provider"] === "baremetal" ? [problem("unknown-provider", ["pools", i, "provider"], "baremetal", 'bare-metal pools are available from TypeScript only (hafen.Cluster with {provider: "baremetal", …}); use aws, digitalocean, openstack, vsphere or local here')] : [],
+  );
+  refuse("hafen:index:Cluster", problems);
+}
+
 /** A Hafen cluster (see the TypeScript Cluster for every argument's default and conflicts). */
 export class Cluster extends pulumi.ComponentResource {
   /** API endpoints (https://ADDRESS:7480) of the control machines. */
@@ -84,6 +101,7 @@ export class Cluster extends pulumi.ComponentResource {
   declare public readonly clientConfig: pulumi.Output<ClientConfigOutput>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    refuseBareMetal(args?.pools);
     const resolved = resolveCluster(name, { ...args, pools: toPoolArgs(args?.pools) });
     super("hafen:index:Cluster", name, clusterFacts(resolved), opts);
     const parts = buildCluster(this, resolved);

@@ -1,8 +1,7 @@
 // `hafen:vsphere:NodePool`: VMs cloned from a Flatcar/Fedora CoreOS template through the
 // vSphere SOAP client (VsphereVm, this folder), each booting from the config it finds in
-// guestinfo (gzip+base64 when that is shorter). Addresses come from DHCP, known only once
-// the guest reports them, so control machines get the CA key and issue their own
-// certificate at boot. No firewall is managed: on-premises networks are the operator's
+// guestinfo (gzip+base64 when that is shorter). Addresses come from DHCP; machines issue
+// their certificates at boot. No firewall is managed: on-premises networks are the operator's
 // (put the machines on a network that admits what components/common/firewall.ts lists).
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolHandle, PeerRule } from "../common/context";
@@ -22,7 +21,7 @@ function build(self: pulumi.ComponentResource, args: VsphereNodePoolArgs): PoolP
   const plan = planPool(ctx, { ...pool, provider: "vsphere" });
   const format = ctx.configFormat;
   const vms = plan.map((m) => {
-    const config = machineUserData(ctx, m, "vsphere", { caKey: m.role !== "worker" });
+    const config = machineUserData(ctx, m, "vsphere");
     return new VsphereVm(
       m.hostname,
       {
@@ -37,7 +36,7 @@ function build(self: pulumi.ComponentResource, args: VsphereNodePoolArgs): PoolP
         memoryMb: pool.memoryMb ?? VSPHERE_DEFAULTS.memoryMb,
         guestinfo: pulumi.secret(config.apply((text) => guestinfoFor(text, format))),
       },
-      { parent: self },
+      { parent: self, ...(ctx.machinesDependOn?.length && { dependsOn: ctx.machinesDependOn }) },
     );
   });
   const ips = vms.map((vm) => vm.ipAddress);

@@ -1,11 +1,14 @@
-// ─── ASSUMED SHAPES of Hafen's own components (acceptance item 3) ─────────────────────
-// The `Cluster` component (hafen:index:Cluster) is being designed while this pack is
-// written. Everything the pack assumes about it is in this file, so adapting to the
-// landed component means editing only here:
+// ─── The shapes of Hafen's own components the pack reads (acceptance item 3) ──────────
+// Everything the pack knows about the `Cluster` component (hafen:index:Cluster,
+// components/cluster.ts clusterFacts/clusterOutputs) is in this file; a change to what the
+// Cluster registers means editing only here. test/policies/components.test.ts runs the
+// pack on real Clusters.
 //
 // - Stack policies see a component's *outputs* (what it passes to registerOutputs);
 //   resource policies see its *inputs* (its args). The pack reads the same field names
-//   from both: `name`, `controlCount`, `production`, `discovery`, `tls`, `local`.
+//   from both: `name`, `controlCount`, `production`, `discovery`, `tls`, `local`. The
+//   Cluster states `discovery.size` only for a token it makes, and `discovery.url` (a
+//   secret) only in its outputs.
 // - Machines a Cluster creates carry the role/cluster tags (core/machines.ts), so the
 //   cluster policies also work from the raw cloud resources alone.
 // - `hafen:index:Unit` resources: props `name` plus `contents` (unit text) or `options`

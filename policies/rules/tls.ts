@@ -2,6 +2,10 @@
 // Judged from what the machine will run: Hafen's settings file in the user data
 // (/etc/hafen/machine.json `tls`, which the runtime turns into etcd's and the API's TLS
 // flags), etcd flags or ETCD_* variables a config sets by hand, and a Cluster's `tls`.
+// `tls.caFile` alone is TLS on: the runtime issues the machine's certificate at boot
+// (control machines sign their own with the CA key fetched sealed from discovery,
+// workers send a CSR to the servers), which is how a Cluster's machines boot — no key
+// in user data. certFile/keyFile are for certificates the operator provides.
 // Local clusters (discovery on 127.0.0.1) listen on loopback only and may use plain
 // HTTP (design.md "Credentials").
 import { defineConfig, booleanField } from "../core/config";
@@ -47,9 +51,7 @@ function machineFindings(r: ResourceView, allowLocal: boolean): string[] {
   if (local && allowLocal) return out;
   const at = `${label(r)} ${field} ${s.where} (/etc/hafen/machine.json)`;
   if (!s.tls?.caFile) {
-    out.push(`${at}: no tls settings, so etcd peer and client traffic and the Hafen API would run unencrypted. Set hafen.tls {caFile, certFile, keyFile} (paths on the machine; the key is issued after boot, not put in user data).`);
-  } else if ((s.role === "control" || s.role === "both") && (!s.tls.certFile || !s.tls.keyFile)) {
-    out.push(`${at}: role ${s.role} serves etcd and the Hafen API but tls has no certFile/keyFile; set both so servers present a certificate signed by the cluster CA.`);
+    out.push(`${at}: no tls settings, so etcd peer and client traffic and the Hafen API would run unencrypted. Set hafen.tls {caFile} (the cluster CA certificate; the runtime issues the machine's certificate at boot), or {caFile, certFile, keyFile} for certificates you provide on the machine — never a key in user data.`);
   }
   return out;
 }
@@ -58,7 +60,7 @@ export const tls = resourcePolicy({
   name: "hafen-tls",
   description: "etcd peer and client traffic and the Hafen API use TLS (local clusters on 127.0.0.1 excepted).",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set the machine settings' tls {caFile, certFile, keyFile} (or the Cluster's TLS option); give etcd https:// URLs.",
+  remediationSteps: "Set the machine settings' tls {caFile} (certificates issued at boot) or {caFile, certFile, keyFile}; give etcd https:// URLs.",
   config,
   types: [...MACHINE_TYPES, TYPES.hafenCluster],
   check: (r, c) => {

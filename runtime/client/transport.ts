@@ -7,8 +7,21 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 // Keep-alive pools: a CLI submitting 2,000 units or an agent heartbeating should not pay
 // a TCP (and TLS) handshake per request. https pools are keyed by the TLS options too.
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+// Made on first use and kept on globalThis, not at module scope: Pulumi ships a dynamic
+// provider (components/unit) by serialising what it references, and an Agent object
+// captured by value does not survive that; a function that makes one does. One pair
+// per process, whichever copy of this module asks.
+const AGENTS = "__hafenClientAgents";
+
+interface Agents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+function agents(): Agents {
+  const g = globalThis as unknown as Record<string, Agents | undefined>;
+  return (g[AGENTS] ??= { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) });
+}
 
 export interface Credentials {
   /** Sent as `Authorization: Bearer <token>`. */
@@ -36,12 +49,17 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
+// Both error classes set `message` themselves: Pulumi's closure serialiser (the Unit
+// provider ships this file) rewrites a class into a function whose `super(message)`
+// call leaves `this` without a message. Serialised copies are not `instanceof` the
+// originals either, so callers there test `name` and `code`.
 export class TransportError extends Error {
   constructor(
     readonly code: "timeout" | "connect" | "too-large" | "aborted" | "protocol",
     message: string,
   ) {
     super(message);
+    this.message = message;
     this.name = "TransportError";
   }
 }
@@ -64,7 +82,7 @@ export function send(url: string, creds: Credentials, opts: RequestOptions = {})
         method: opts.method ?? "GET",
         headers,
         ...(isHttps ? { ca: creds.ca, cert: creds.cert, key: creds.key } : {}),
-        agent: isHttps ? httpsAgent : httpAgent,
+        agent: isHttps ? agents().https : agents().http,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -106,6 +124,7 @@ export class ApiError extends Error {
     message: string,
   ) {
     super(message);
+    this.message = message;
     this.name = "ApiError";
   }
 }

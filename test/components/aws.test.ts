@@ -1,12 +1,12 @@
 // An AWS cluster under Pulumi mocks: every child's inputs — each machine's user data
-// decodes to exactly the config the machine layer renders for it (discovery URL, TLS
-// files, role, tokens), certificates name the addresses known before the instance,
-// security group rules open only the cluster's ports to the right sources, tags, the
-// parent chain, and which values are secret.
+// decodes to exactly the config the machine layer renders for it (discovery URL, CA
+// certificate, role, tokens; no private key), the CA key goes only into the sealed
+// record every machine waits for, security group rules open only the cluster's ports to
+// the right sources, tags, the parent chain, and which values are secret.
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../../components/cluster";
-import { childRecorder, installMocks, isSecret, isSecretInput, mockOutputs, registered, resolve, type Child } from "./mocks";
-import { awsPool, clusterArgs, ED25519, ETCD_IMAGE, expectedConfig, NODE_IMAGE, RUNTIME, SERVICE, sha256, tokens } from "./fixtures";
+import { childRecorder, installMocks, isSecret, isSecretInput, mockOutputs, plain, registered, resolve, type Child } from "./mocks";
+import { awsPool, clusterArgs, expectedConfig, expectedInput, SERVICE, tokens } from "./fixtures";
 
 installMocks();
 
@@ -34,73 +34,52 @@ const named = (name: string, type?: string) => children.find((c) => c.name === n
 test("one NodePool per pool, machines and their network parts counted", () => {
   expect(of("hafen:aws:NodePool").map((c) => c.name)).toEqual(["prod-control", "prod-work"]);
   expect(of("aws:ec2/instance:Instance").map((c) => c.name)).toEqual(["prod-control-1", "prod-control-2", "prod-control-3", "prod-work-1", "prod-work-2"]);
-  expect(of("aws:ec2/networkInterface:NetworkInterface")).toHaveLength(5);
   expect(of("aws:ec2/eip:Eip").map((c) => c.name)).toEqual(["prod-control-1-eip", "prod-control-2-eip", "prod-control-3-eip"]);
-  expect(of("tls:index/locallySignedCert:LocallySignedCert")).toHaveLength(5);
+  // One key pair in the whole stack: the CA's. Machines make their own at boot.
+  expect(of("tls:index/privateKey:PrivateKey").map((c) => c.name)).toEqual(["prod-ca-key"]);
+  expect(of("tls:index/locallySignedCert:LocallySignedCert")).toHaveLength(0);
+  expect(of("aws:ec2/networkInterface:NetworkInterface")).toHaveLength(0);
   expect(of("random:index/randomBytes:RandomBytes").map((c) => c.name)).toEqual(["prod-admin-token", "prod-bootstrap-token"]);
   expect(of("hafen:index:DiscoveryToken")).toHaveLength(1);
   expect(registered.find((r) => r.type === "pulumi-nodejs:dynamic/hafen:DiscoveryToken" && r.name === "prod-discovery")!.inputs).toMatchObject({ service: SERVICE, size: 3 });
 });
 
-test("each machine's user data is exactly the config rendered for it", async () => {
-  const t = tokens("prod");
-  const discovery = mockOutputs.token(SERVICE, "prod-discovery");
+test("each machine's user data is exactly the config rendered for it: CA certificate, tls {caFile}, no key", async () => {
   for (const [host, role, pool, zone] of [
     ["prod-control-2", "control", "control", "eu-central-1b"],
     ["prod-work-1", "worker", "work", "eu-central-1c"],
   ] as const) {
     const userData = await resolve(named(host).props.userData as pulumi.Output<string>);
-    const expected = expectedConfig(
-      {
-        hostname: host,
-        os: "flatcar",
-        sshAuthorizedKeys: [ED25519],
-        files: [
-          { path: "/etc/hafen/bootstrap-token", mode: 0o600, contents: { text: t.bootstrap } },
-          { path: "/etc/hafen/tls/ca.pem", mode: 0o644, contents: { text: mockOutputs.certPem("prod-ca") } },
-          { path: "/etc/hafen/tls/machine.pem", mode: 0o644, contents: { text: mockOutputs.certPem(`${host}-cert`) } },
-          { path: "/etc/hafen/tls/machine-key.pem", mode: 0o600, contents: { text: mockOutputs.privateKeyPem(`${host}-key`) } },
-        ],
-        hafen: {
-          role,
-          discovery,
-          store: "etcd",
-          metadata: { team: "infra", provider: "aws", pool, role, region: "eu-central-1", zone },
-          bindAddress: "0.0.0.0",
-          auth: { adminTokenSha256: [sha256(t.admin)], bootstrapTokenSha256: sha256(t.bootstrap) },
-          bootstrapTokenFile: "/etc/hafen/bootstrap-token",
-          tls: { caFile: "/etc/hafen/tls/ca.pem", certFile: "/etc/hafen/tls/machine.pem", keyFile: "/etc/hafen/tls/machine-key.pem" },
-          launch: { style: "container", engine: "docker", nodeImage: NODE_IMAGE, etcdImage: ETCD_IMAGE },
-          runtime: RUNTIME,
-          leaseTtlSeconds: 5,
-        },
-      },
-      "cloud-config",
-      "aws",
-    );
+    const expected = expectedConfig(expectedInput({ cluster: "prod", host, role, metadata: { team: "infra", provider: "aws", pool, role, region: "eu-central-1", zone } }), "cloud-config", "aws");
     expect(userData).toBe(expected);
     expect(userData.startsWith("#cloud-config\n")).toBe(true);
+    expect(userData).not.toContain("PRIVATE KEY");
     expect(Buffer.byteLength(userData)).toBeLessThanOrEqual(16384);
   }
 });
 
-test("machine certificates name the addresses known before the instance", async () => {
-  const csr = named("prod-control-1-csr").props;
-  expect(await resolve(csr.ipAddresses)).toEqual([mockOutputs.eniIp("prod-control-1-eni"), mockOutputs.eipIp("prod-control-1-eip"), "127.0.0.1"]);
-  expect(await resolve(csr.dnsNames)).toEqual(["prod-control-1", "localhost"]);
-  expect(await resolve(named("prod-work-2-csr").props.ipAddresses)).toEqual([mockOutputs.eniIp("prod-work-2-eni"), "127.0.0.1"]);
-  const cert = named("prod-control-1-cert").props;
-  expect(await resolve(cert.allowedUses)).toEqual(["digital_signature", "key_encipherment", "server_auth", "client_auth"]);
-  expect(await resolve(cert.caCertPem)).toBe(mockOutputs.certPem("prod-ca"));
-  expect(await resolve(named("prod-ca").props.isCaCertificate)).toBe(true);
+test("the CA key (RSA, what the runtime signs with) is sealed in discovery under \"ca-key\", and every machine waits for it", async () => {
+  expect(named("prod-ca-key").props).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
+  const sealed = registered.find((r) => r.type === "pulumi-nodejs:dynamic/hafen:SealedSecret" && r.name === "prod-ca-key-sealed")!;
+  expect(sealed).toBeDefined();
+  expect(plain(sealed.inputs.name)).toBe("ca-key");
+  expect(plain(sealed.inputs.plaintext)).toBe(mockOutputs.privateKeyPem("prod-ca-key"));
+  expect(plain(sealed.inputs.bootstrapToken)).toBe(tokens("prod").bootstrap);
+  expect(plain(sealed.inputs.discoveryUrl)).toBe(mockOutputs.token(SERVICE, "prod-discovery"));
+  expect(sealed.inputs.ttlSeconds).toBe(86400);
+  for (const k of ["plaintext", "bootstrapToken", "discoveryUrl"]) expect(isSecretInput(sealed.inputs[k])).toBe(true);
+  const record = named("prod-ca-key-sealed").resource;
+  for (const i of of("aws:ec2/instance:Instance")) expect(i.dependsOn).toContain(record);
 });
 
-test("instances attach their interface, require IMDSv2 and replace on a new config", async () => {
+test("instances: in their subnet, behind the pool's group, IMDSv2, replaced on a new config; the EIP follows the instance", async () => {
   const i = named("prod-control-3").props;
-  expect(i).toMatchObject({ ami: "ami-0123456789abcdef0", instanceType: "t3.small", userDataReplaceOnChange: true, metadataOptions: { httpTokens: "required" } });
-  expect(await resolve(i.primaryNetworkInterface)).toEqual({ networkInterfaceId: "prod-control-3-eni-id" });
-  expect(named("prod-control-3-eni").props.subnetId).toBe("subnet-a");
-  expect(named("prod-control-2-eni").props.subnetId).toBe("subnet-b");
+  expect(i).toMatchObject({ ami: "ami-0123456789abcdef0", instanceType: "t3.small", userDataReplaceOnChange: true, metadataOptions: { httpTokens: "required" }, subnetId: "subnet-a" });
+  expect(named("prod-control-2").props).toMatchObject({ subnetId: "subnet-b", availabilityZone: "eu-central-1b" });
+  expect(named("prod-work-1").props).toMatchObject({ subnetId: "subnet-c", availabilityZone: "eu-central-1c" });
+  expect(await resolve(i.vpcSecurityGroupIds)).toEqual(["prod-control-id"]);
+  expect(await resolve(named("prod-work-2").props.vpcSecurityGroupIds)).toEqual(["prod-work-id"]);
+  expect(await resolve(named("prod-control-3-eip").props.instance)).toBe("prod-control-3-id");
 });
 
 interface RuleView {
@@ -139,7 +118,6 @@ test("security groups: only the cluster's ports, from members and operators; nev
   expect(rules.some((r) => /^(0\.0\.0\.0|::)\/0$/.test(r.source))).toBe(false);
   const egress = of("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
   expect(egress).toHaveLength(4);
-  expect(of("aws:ec2/networkInterface:NetworkInterface").every((c) => c.props.securityGroups.length === 1)).toBe(true);
 });
 
 test("tags say cluster, role and pool", () => {
@@ -168,9 +146,7 @@ test("secrets: user data, keys, tokens, discovery URL and client config", async 
   expect(keys).toHaveLength(2);
   expect(await isSecret(cluster.discoveryUrl)).toBe(true);
   expect(await isSecret(cluster.clientConfig)).toBe(true);
-  expect(named("prod-ca-key").resource).toBeDefined();
-  const keyOpts = registered.filter((r) => r.type === "tls:index/privateKey:PrivateKey");
-  expect(keyOpts).toHaveLength(6);
+  expect((named("prod-ca-key").opts as pulumi.CustomResourceOptions).additionalSecretOutputs).toContain("privateKeyPem");
   const cfg = await resolve(cluster.clientConfig);
   const t = tokens("prod");
   expect(cfg).toEqual({ endpoint: `https://${mockOutputs.eipIp("prod-control-1-eip")}:7480`, token: t.admin, ca: mockOutputs.certPem("prod-ca") });
@@ -179,6 +155,6 @@ test("secrets: user data, keys, tokens, discovery URL and client config", async 
 test("outputs: endpoints of control machines, every machine with its addresses", async () => {
   expect(await resolve(cluster.endpoints)).toEqual([1, 2, 3].map((i) => `https://${mockOutputs.eipIp(`prod-control-${i}-eip`)}:7480`));
   const machines = await resolve(cluster.machines);
-  expect(machines[4]).toEqual({ name: "prod-work-2", provider: "aws", pool: "work", role: "worker", publicIp: "", privateIp: mockOutputs.eniIp("prod-work-2-eni") });
+  expect(machines[4]).toEqual({ name: "prod-work-2", provider: "aws", pool: "work", role: "worker", publicIp: "", privateIp: mockOutputs.instanceIp("prod-work-2") });
   expect(machines).toHaveLength(5);
 });

@@ -83,6 +83,49 @@ export function clusterArgs(over: Partial<ClusterArgs> & Record<string, unknown>
   } as ClusterArgs;
 }
 
+export interface ExpectedMachine {
+  readonly cluster: string;
+  readonly host: string;
+  readonly role: "control" | "worker" | "both";
+  readonly metadata: Record<string, string>;
+  readonly store?: "etcd" | "embedded";
+  readonly os?: "flatcar" | "fedora-coreos";
+  /** The discovery token URL; default the mocked DiscoveryToken `<cluster>-discovery` at SERVICE. */
+  readonly discovery?: string;
+}
+
+/**
+ * A cloud machine's description written out by hand: the bootstrap token and the CA
+ * certificate as files, `tls {caFile}` alone (the runtime issues the machine's key and
+ * certificate at boot), no private key anywhere.
+ */
+export function expectedInput(e: ExpectedMachine): MachineInput {
+  const t = tokens(e.cluster);
+  const podman = e.os === "fedora-coreos";
+  return {
+    hostname: e.host,
+    os: e.os ?? "flatcar",
+    sshAuthorizedKeys: [ED25519],
+    files: [
+      { path: "/etc/hafen/bootstrap-token", mode: 0o600, contents: { text: t.bootstrap } },
+      { path: "/etc/hafen/tls/ca.pem", mode: 0o644, contents: { text: mockOutputs.certPem(`${e.cluster}-ca`) } },
+    ],
+    hafen: {
+      role: e.role,
+      discovery: e.discovery ?? mockOutputs.token(SERVICE, `${e.cluster}-discovery`),
+      store: e.store ?? "etcd",
+      metadata: e.metadata,
+      bindAddress: "0.0.0.0",
+      auth: { adminTokenSha256: [sha256(t.admin)], bootstrapTokenSha256: sha256(t.bootstrap) },
+      bootstrapTokenFile: "/etc/hafen/bootstrap-token",
+      tls: { caFile: "/etc/hafen/tls/ca.pem" },
+      launch: { style: "container", engine: podman ? "podman" : "docker", nodeImage: NODE_IMAGE, etcdImage: ETCD_IMAGE },
+      runtime: RUNTIME,
+      leaseTtlSeconds: 5,
+    },
+  };
+}
+
 /** Renders a machine description written out by hand, as the pools must have. */
 export function expectedConfig(input: MachineInput, format: ConfigFormat, provider: Provider): string {
   const m = loadMachine(input);

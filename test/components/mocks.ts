@@ -29,9 +29,9 @@ const octet = (name: string, i: number) => 1 + (hash(name)[i]! % 250);
 
 export const mockOutputs = {
   randomBase64: (name: string) => hash(`random/${name}`).toString("base64"),
-  privateKeyPem: (name: string) => pemFor("EC PRIVATE KEY", `key/${name}`, 160),
-  certPem: (name: string) => pemFor("CERTIFICATE", `cert/${name}`, 720),
-  eniIp: (name: string) => `10.0.${octet(name, 0)}.${octet(name, 1)}`,
+  privateKeyPem: (name: string, algorithm = "RSA") => pemFor(algorithm === "RSA" ? "RSA PRIVATE KEY" : "EC PRIVATE KEY", `key/${name}`, algorithm === "RSA" ? 1592 : 160),
+  certPem: (name: string) => pemFor("CERTIFICATE", `cert/${name}`, 1080),
+  instanceIp: (name: string) => `10.0.${octet(name, 0)}.${octet(name, 1)}`,
   eipIp: (name: string) => `203.0.113.${octet(name, 2)}`,
   dropletPublic: (name: string) => `198.51.100.${octet(name, 3)}`,
   dropletPrivate: (name: string) => `10.110.${octet(name, 4)}.${octet(name, 5)}`,
@@ -41,19 +41,27 @@ export const mockOutputs = {
   token: (service: string, name: string) => `${service.replace(/\/+$/, "")}/${hash(`token/${name}`).toString("hex").slice(0, 32)}`,
 };
 
-function state(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+/** Fixed "now" of the SealedSecret mock: expiresAt = this + ttl. */
+export const MOCK_NOW = Date.parse("2030-01-01T00:00:00Z");
+
+/**
+ * The state a real provider would report for a resource: its inputs plus realistic
+ * outputs (addresses, ids, PEMs, random bytes). Exported for other test runners (the
+ * policy tests run whole stacks with it).
+ */
+export function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   switch (type) {
     case "random:index/randomBytes:RandomBytes":
       return { ...inputs, base64: mockOutputs.randomBase64(name), hex: hash(`random/${name}`).toString("hex") };
     case "tls:index/privateKey:PrivateKey":
-      return { ...inputs, privateKeyPem: mockOutputs.privateKeyPem(name), publicKeyPem: "pub" };
+      return { ...inputs, privateKeyPem: mockOutputs.privateKeyPem(name, inputs.algorithm), publicKeyPem: "pub" };
     case "tls:index/selfSignedCert:SelfSignedCert":
     case "tls:index/locallySignedCert:LocallySignedCert":
       return { ...inputs, certPem: mockOutputs.certPem(name) };
     case "tls:index/certRequest:CertRequest":
       return { ...inputs, certRequestPem: pemFor("CERTIFICATE REQUEST", name, 400) };
-    case "aws:ec2/networkInterface:NetworkInterface":
-      return { ...inputs, privateIp: mockOutputs.eniIp(name), privateIps: [mockOutputs.eniIp(name)] };
+    case "aws:ec2/instance:Instance":
+      return { ...inputs, privateIp: mockOutputs.instanceIp(name), arn: `arn:aws:ec2:eu-central-1:123456789012:instance/${name}` };
     case "aws:ec2/eip:Eip":
       return { ...inputs, publicIp: mockOutputs.eipIp(name) };
     case "digitalocean:index/droplet:Droplet":
@@ -64,6 +72,8 @@ function state(type: string, name: string, inputs: Record<string, any>): Record<
       return { ...inputs, address: mockOutputs.floatingIp(name) };
     case "pulumi-nodejs:dynamic/hafen:DiscoveryToken":
       return { ...inputs, url: mockOutputs.token(inputs.service, name) };
+    case "pulumi-nodejs:dynamic/hafen:SealedSecret":
+      return { ...inputs, ttlSeconds: inputs.ttlSeconds ?? 86400, expiresAt: MOCK_NOW + (inputs.ttlSeconds ?? 86400) * 1000 };
     case "pulumi-nodejs:dynamic/vsphere:Vm":
       return { ...inputs, moref: `vm-${name}`, ipAddress: mockOutputs.vmIp(name), powerState: "poweredOn" };
     default:
@@ -80,7 +90,7 @@ export function installMocks(): void {
     {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
-        return { id: args.custom ? `${args.name}-id` : undefined, state: state(args.type, args.name, args.inputs) };
+        return { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs) };
       },
       call: (args) => ({ ...args.inputs }),
     },
@@ -104,13 +114,18 @@ export interface Child {
   readonly props: Record<string, any>;
   readonly parent?: pulumi.Resource;
   readonly resource: pulumi.Resource;
+  /** The resources it was told to wait for (`dependsOn`). */
+  readonly dependsOn: readonly unknown[];
+  readonly opts: pulumi.ResourceOptions;
 }
 
 /** A transformation that records every resource created under the component it is given to. */
 export function childRecorder(): { children: Child[]; transformations: pulumi.ResourceTransformation[] } {
   const children: Child[] = [];
   const record: pulumi.ResourceTransformation = (a) => {
-    children.push({ type: a.type, name: a.name, props: a.props as Record<string, any>, parent: a.opts.parent, resource: a.resource });
+    const d = a.opts.dependsOn;
+    const dependsOn = d === undefined ? [] : Array.isArray(d) ? d : [d];
+    children.push({ type: a.type, name: a.name, props: a.props as Record<string, any>, parent: a.opts.parent, resource: a.resource, dependsOn, opts: a.opts });
     return undefined;
   };
   return { children, transformations: [record] };

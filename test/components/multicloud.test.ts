@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../../components/cluster";
 import { childRecorder, installMocks, isSecret, mockOutputs, resolve, type Child } from "./mocks";
-import { awsPool, clusterArgs, doPool, ED25519, ETCD_IMAGE, expectedConfig, NODE_IMAGE, osPool, RUNTIME, SERVICE, sha256, tokens } from "./fixtures";
+import { awsPool, clusterArgs, doPool, expectedConfig, expectedInput, osPool } from "./fixtures";
 
 installMocks();
 
@@ -23,54 +23,26 @@ beforeAll(async () => {
 const of = (type: string) => children.filter((c) => c.type === type);
 const find = (type: string, name: string) => children.find((c) => c.type === type && c.name === name)!;
 
-function workerInput(host: string, pool: string, provider: string, placement: Record<string, string>, tls: { cert: boolean }) {
-  const t = tokens("mc");
-  const files = [
-    { path: "/etc/hafen/bootstrap-token", mode: 0o600, contents: { text: t.bootstrap } },
-    { path: "/etc/hafen/tls/ca.pem", mode: 0o644, contents: { text: mockOutputs.certPem("mc-ca") } },
-    ...(tls.cert
-      ? [
-          { path: "/etc/hafen/tls/machine.pem", mode: 0o644, contents: { text: mockOutputs.certPem(`${host}-cert`) } },
-          { path: "/etc/hafen/tls/machine-key.pem", mode: 0o600, contents: { text: mockOutputs.privateKeyPem(`${host}-key`) } },
-        ]
-      : []),
-  ];
-  return {
-    hostname: host,
-    os: "flatcar" as const,
-    sshAuthorizedKeys: [ED25519],
-    files,
-    hafen: {
-      role: "worker",
-      discovery: mockOutputs.token(SERVICE, "mc-discovery"),
-      store: "etcd",
-      metadata: { provider, pool, role: "worker", ...placement },
-      bindAddress: "0.0.0.0",
-      auth: { adminTokenSha256: [sha256(t.admin)], bootstrapTokenSha256: sha256(t.bootstrap) },
-      bootstrapTokenFile: "/etc/hafen/bootstrap-token",
-      tls: tls.cert ? { caFile: "/etc/hafen/tls/ca.pem", certFile: "/etc/hafen/tls/machine.pem", keyFile: "/etc/hafen/tls/machine-key.pem" } : { caFile: "/etc/hafen/tls/ca.pem" },
-      launch: { style: "container", engine: "docker", nodeImage: NODE_IMAGE, etcdImage: ETCD_IMAGE },
-      runtime: RUNTIME,
-      leaseTtlSeconds: 5,
-    },
-  };
-}
+const worker = (host: string, pool: string, provider: string, placement: Record<string, string>) =>
+  expectedInput({ cluster: "mc", host, role: "worker", metadata: { provider, pool, role: "worker", ...placement } });
 
-test("a DigitalOcean worker's user_data: CA certificate only (its addresses come later)", async () => {
+test("a DigitalOcean worker's user_data: the config rendered for it, CA certificate only", async () => {
   const d = find("digitalocean:index/droplet:Droplet", "mc-workers-2").props;
   const text = await resolve(d.userData as pulumi.Output<string>);
-  expect(text).toBe(expectedConfig(workerInput("mc-workers-2", "workers", "digitalocean", { region: "fra1" }, { cert: false }), "cloud-config", "digitalocean"));
-  expect(text).not.toContain("ca-key.pem");
+  expect(text).toBe(expectedConfig(worker("mc-workers-2", "workers", "digitalocean", { region: "fra1" }), "cloud-config", "digitalocean"));
+  expect(text).not.toContain("PRIVATE KEY");
   expect(await isSecret(d.userData)).toBe(true);
   expect(d).toMatchObject({ name: "mc-workers-2", region: "fra1", size: "s-2vcpu-4gb", image: "flatcar-stable" });
 });
 
-test("an OpenStack worker's user_data carries its own certificate (the port came first)", async () => {
+test("an OpenStack worker's user_data is the same kind; it boots on its own port carrying the pool's group", async () => {
   const i = find("openstack:compute/instance:Instance", "mc-edge-1").props;
   const text = await resolve(i.userData as pulumi.Output<string>);
-  expect(text).toBe(expectedConfig(workerInput("mc-edge-1", "edge", "openstack", { zone: "nova" }, { cert: true }), "cloud-config", "openstack"));
+  expect(text).toBe(expectedConfig(worker("mc-edge-1", "edge", "openstack", { zone: "nova" }), "cloud-config", "openstack"));
   expect(await resolve(i.networks)).toEqual([{ port: "mc-edge-1-port-id" }]);
-  expect(await resolve(find("tls:index/certRequest:CertRequest", "mc-edge-1-csr").props.ipAddresses)).toEqual([mockOutputs.portIp("mc-edge-1-port"), mockOutputs.floatingIp("mc-edge-1-fip"), "127.0.0.1"]);
+  expect(await resolve(find("openstack:networking/port:Port", "mc-edge-1-port").props.securityGroupIds)).toEqual(["mc-edge-id"]);
+  expect(await resolve(find("openstack:networking/floatingIp:FloatingIp", "mc-edge-1-fip").props.portId)).toBe("mc-edge-1-port-id");
+  expect(of("tls:index/certRequest:CertRequest")).toHaveLength(0);
   expect(i.metadata).toEqual({ "hafen:cluster": "mc", "hafen:role": "worker", "hafen:pool": "edge" });
   expect(i.tags).toEqual(["hafen:cluster=mc", "hafen:role=worker", "hafen:pool=edge"]);
 });

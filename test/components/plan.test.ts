@@ -1,7 +1,7 @@
 // The pure parts without Pulumi: machine plans (names, metadata), the control count and
-// store, the quorum rule, tags, placeholders, the machine model a pool builds, and the
-// caKeyFile field added to the machine layer for control machines.
-import { loadMachine, parseHafenSettings, render } from "../../machine";
+// store, the quorum rule, tags, placeholders, and the machine model a pool builds (CA
+// certificate and bootstrap token, never a private key).
+import { parseHafenSettings } from "../../machine";
 import { controlCount, defaultStore, poolMachines } from "../../components/common/plan";
 import { quorumProblem, validateCluster } from "../../components/common/validate";
 import { doTags, keyValueStrings, keyValueTags, doMemberTag } from "../../components/common/tags";
@@ -55,49 +55,33 @@ test("placeholders are deterministic and do not compress", () => {
   expect(gz.length).toBeGreaterThan(2900);
 });
 
-test("a pool's machine model loads, and carries the CA key only when asked", () => {
-  const m = poolMachines("c", 0, doPool({ role: "control", count: 1 }))[0]!;
+test("a pool's machine model: CA certificate and bootstrap token as files, tls {caFile} alone, the same for every role", () => {
   const st = { os: "flatcar" as const, store: "embedded" as const, sshAuthorizedKeys: [ED25519], images: { node: "n@sha256:" + "1".repeat(64), etcd: "e@sha256:" + "2".repeat(64) }, leaseTtlSeconds: 5 };
-  const values = placeholderValues({ discoveryUrl: PLACEHOLDER.discoveryUrl("https://d.example.com"), certificate: false, caKey: true, runtime: RUNTIME });
-  const r = buildConfig(machineInput(st, m, values), "ignition", "digitalocean");
-  expect(r.ok).toBe(true);
-  if (r.ok) {
-    expect(r.machine.hafen!.tls).toEqual({ caFile: "/etc/hafen/tls/ca.pem", caKeyFile: "/etc/hafen/tls/ca-key.pem" });
-    expect(r.machine.files.find((f) => f.path === "/etc/hafen/tls/ca-key.pem")!.mode).toBe(0o600);
+  const values = placeholderValues({ discoveryUrl: PLACEHOLDER.discoveryUrl("https://d.example.com"), runtime: RUNTIME });
+  for (const pool of [doPool({ role: "control", count: 1 }), doPool()]) {
+    const m = poolMachines("c", 0, pool)[0]!;
+    for (const format of ["ignition", "cloud-config"] as const) {
+      const r = buildConfig(machineInput(st, m, values), format, "digitalocean");
+      expect(r.ok).toBe(true);
+      if (!r.ok) continue;
+      expect(r.machine.hafen!.tls).toEqual({ caFile: "/etc/hafen/tls/ca.pem" });
+      expect(r.machine.files.map((f) => [f.path, f.mode])).toEqual([
+        ["/etc/hafen/bootstrap-token", 0o600],
+        ["/etc/hafen/tls/ca.pem", 0o644],
+      ]);
+      expect(r.text).not.toContain("PRIVATE KEY");
+    }
   }
-  const w = poolMachines("c", 0, doPool())[0]!;
-  const bad = buildConfig(machineInput(st, w, values), "cloud-config", "digitalocean");
-  expect(bad.ok).toBe(false);
-  if (!bad.ok) expect(bad.problems[0]).toMatchObject({ code: "conflict", at: ["hafen", "tls", "caKeyFile"] });
 });
 
-describe("machine layer: hafen.tls.caKeyFile", () => {
-  const base = {
+test("the machine layer refuses a CA key path in the settings (it never travels in a config)", () => {
+  const r = parseHafenSettings({
     role: "control",
     discovery: "https://d.example.com/" + "a".repeat(32),
     store: "embedded",
     launch: { style: "host", node: "/usr/bin/node", hafen: "/opt/hafen/hafen.js" },
-  };
-  test("accepted on control machines and round-trips through machine.json", () => {
-    const r = parseHafenSettings({ ...base, tls: { caFile: "/etc/hafen/tls/ca.pem", caKeyFile: "/etc/hafen/tls/ca-key.pem" } });
-    expect(r.ok && r.value.tls).toEqual({ caFile: "/etc/hafen/tls/ca.pem", caKeyFile: "/etc/hafen/tls/ca-key.pem" });
+    tls: { caFile: "/etc/hafen/tls/ca.pem", caKeyFile: "/etc/hafen/tls/ca-key.pem" },
   });
-  test.each([
-    [{ ...base, role: "worker", tls: { caFile: "/a.pem", caKeyFile: "/k.pem" } }, ["tls", "caKeyFile"], "control machines only"],
-    [{ ...base, tls: { caFile: "/a.pem", caKeyFile: "/k.pem", certFile: "/c.pem", keyFile: "/ck.pem" } }, ["tls", "caKeyFile"], "not both"],
-    [{ ...base, tls: { caFile: "/a.pem", caKeyFile: "relative.pem" } }, ["tls", "caKeyFile"], "absolute"],
-    [{ ...base, tls: { caFile: "/a.pem", caKeyFile: 7 } }, ["tls", "caKeyFile"], "string"],
-  ])("refused: %j", (settings, at, message) => {
-    const r = parseHafenSettings(settings);
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.problems[0]!.at).toEqual(at);
-      expect(r.problems[0]!.message.toLowerCase()).toContain(message);
-    }
-  });
-  test("renders in both formats", () => {
-    const m = loadMachine({ hafen: { ...base, tls: { caFile: "/etc/hafen/tls/ca.pem", caKeyFile: "/etc/hafen/tls/ca-key.pem" } } });
-    expect(m.ok).toBe(true);
-    if (m.ok) for (const format of ["cloud-config", "ignition"] as const) expect(render(m.value, { format }).ok).toBe(true);
-  });
+  expect(r.ok).toBe(false);
+  if (!r.ok) expect(r.problems[0]).toMatchObject({ code: "unknown-field", at: ["tls", "caKeyFile"] });
 });

@@ -10,6 +10,12 @@ import { awsPool, clusterArgs, doPool } from "./fixtures";
 
 installMocks();
 
+/** A union-form pool as a flat PoolSpec: its provider's settings in the block of that name. */
+const spec = (p: ReturnType<typeof awsPool> | ReturnType<typeof doPool>) => {
+  const { provider, name, role, count, ...rest } = p;
+  return { provider, name, role, count, [provider]: rest };
+};
+
 test("the plugin module exports the eight components and nothing else that Pulumi would serve", () => {
   expect(getPulumiComponents(plugin).map((c) => c.name).sort()).toEqual(["AwsNodePool", "Cluster", "DigitalOceanNodePool", "DiscoveryToken", "LocalNodePool", "OpenStackNodePool", "Unit", "VsphereNodePool"]);
 });
@@ -24,11 +30,13 @@ test("a PoolSpec without its provider's block is refused naming the missing fiel
   expect(() => new plugin.Cluster("flat", { ...clusterArgs(), pools: [{ provider: "aws", name: "control", role: "control", count: 1 }] })).toThrow(/pools\[0\]\.instanceType: missing-field/);
 });
 
+test("bare-metal pools are refused by name in the multi-language Cluster (TypeScript only)", () => {
+  expect(() => new plugin.Cluster("flat", { ...clusterArgs(), pools: [spec(awsPool()), { provider: "baremetal", name: "rack", role: "worker", count: 1 }] as never })).toThrow(
+    /pools\[1\]\.provider: unknown-provider: bare-metal pools are available from TypeScript only/,
+  );
+});
+
 test("facade and TypeScript Cluster build the same children", async () => {
-  const spec = (p: ReturnType<typeof awsPool> | ReturnType<typeof doPool>) => {
-    const { provider, name, role, count, ...rest } = p;
-    return { provider, name, role, count, [provider]: rest };
-  };
   const a = childRecorder();
   const ts = new Cluster("same", clusterArgs({ pools: [awsPool(), doPool()] }), { transformations: a.transformations });
   await resolve(ts.machines);

@@ -91,7 +91,11 @@ describe("each validation names its field", () => {
     ["unit name", { units: [{ name: "web", contents: "[Service]\nExecStart=/bin/true\n" }] }, "units[0].name"],
     ["unit state", { units: [{ name: "a.service", contents: "[Service]\nExecStart=/bin/true\n", desiredState: "running" }] }, "units[0].desiredState: invalid-value"],
     ["host name too long", { pools: [awsPool({ name: "a".repeat(60) })] }, "pools[0].name: invalid-value: host name"],
-    ["TLS lifetimes", { tls: { caValidityHours: 100, certValidityHours: 200 } }, "tls.certValidityHours: conflict: machine certificates cannot outlive the CA"],
+    ["machine certificate lifetime (issued at boot now)", { tls: { certValidityHours: 200 } }, "tls.certValidityHours: invalid-value: machine certificates are no longer made by Pulumi"],
+    ["CA lifetime", { tls: { caValidityHours: 1 } }, "tls.caValidityHours: invalid-value: caValidityHours must be a whole number from 24 to 876000"],
+    ["sealed key TTL", { tls: { sealedKeyTtlSeconds: 30 * 24 * 3600 } }, "tls.sealedKeyTtlSeconds: invalid-value: sealedKeyTtlSeconds must be a whole number from 60 to 604800"],
+    ["production needs 3 control machines", { production: true, pools: [awsPool({ count: 1 })] }, "production: conflict: a production cluster needs at least 3 control machines (it has 1)"],
+    ["production is a boolean", { production: "yes" }, "production: wrong-type"],
   ])("%s", (_what, over, message) => {
     expect(cluster(over as Record<string, unknown>).message).toContain(message);
   });

@@ -149,6 +149,9 @@ describe("loadMachine: hafen settings against the rest of the machine", () => {
     ["hafen.ports.api", { hafen: hafenInput({ ports: { api: 70000 } }) }, /1 to 65535/],
     ["hafen.ports", { hafen: hafenInput({ ports: { api: 2379 } }) }, /four different ports/],
     ["hafen.tls", { hafen: hafenInput({ tls: { caFile: "/etc/hafen/ca.pem", certFile: "/etc/hafen/c.pem" } }) }, /come together/],
+    // The CA key never travels in a config any more: control machines fetch it sealed from discovery.
+    ["hafen.tls.caKeyFile", { hafen: hafenInput({ tls: { caFile: "/etc/hafen/ca.pem", caKeyFile: "/etc/hafen/ca-key.pem" } }) }, /unknown field "caKeyFile".*Accepted here: caFile, certFile, keyFile/],
+    ["hafen.tls.caFile", { hafen: hafenInput({ tls: { caFile: "ca.pem" } }) }, /absolute/],
     ["hafen.launch.style", { hafen: hafenInput({ launch: { style: "vm" } }) }, /one of host, container/],
     ["hafen.launch.nodeImage", { hafen: hafenInput({ launch: { style: "container", engine: "docker", nodeImage: "node:20", etcdImage: `e@sha256:${"a".repeat(64)}` } }) }, /not pinned by digest/],
     ["hafen.launch.node", { hafen: hafenInput({ launch: { style: "host", hafen: "/x.js" } }) }, /required/],

@@ -18,11 +18,13 @@ export const BOOTSTRAP_TOKEN = `hfb_${"Q".repeat(40)}`;
 export const ADMIN_TOKEN = `hfa_${"x7".repeat(16)}`;
 /** Not a real key: the header and a body of the right shape are what scanners look for. */
 export const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ".repeat(2)}\n-----END OPENSSH PRIVATE KEY-----\n`;
+/** Operator-provided certificates (paths on the machine); Clusters give `{caFile}` alone. */
 export const TLS = { caFile: "/etc/hafen/tls/ca.pem", certFile: "/etc/hafen/tls/server.pem", keyFile: "/etc/hafen/tls/server-key.pem" };
 
 export type Role = "control" | "worker" | "both";
 
-/** A Hafen machine as a pool would describe it: keys, bootstrap token, TLS, container launch. */
+/** A Hafen machine as a pool would describe it: SSH keys, bootstrap token, the CA
+ *  certificate's path (the runtime issues the machine's certificate), container launch. */
 export function hafenMachine(role: Role, over: Record<string, unknown> = {}, hafenOver: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     sshAuthorizedKeys: [KEY],
@@ -32,7 +34,7 @@ export function hafenMachine(role: Role, over: Record<string, unknown> = {}, haf
       discovery: DISCOVERY,
       store: "etcd",
       bootstrapTokenFile: "/etc/hafen/bootstrap-token",
-      tls: role === "worker" ? { caFile: TLS.caFile } : TLS,
+      tls: { caFile: TLS.caFile },
       launch: { style: "container", engine: "docker", nodeImage: `docker.io/library/node:20-alpine@sha256:${"a".repeat(64)}`, etcdImage: `quay.io/coreos/etcd:v3.5.17@sha256:${"b".repeat(64)}` },
       runtime: { url: "https://bundles.example.com/hafen.js", sha256: SHA },
       ...hafenOver,

@@ -89,14 +89,15 @@ describe("hafen-no-plaintext-secrets", () => {
 });
 
 describe("hafen-tls", () => {
-  it("flags a Hafen machine without tls, and a server without a certificate", async () => {
+  it("flags a Hafen machine without tls; the CA file alone (certificates issued at boot) or operator certificates pass, for every role", async () => {
     const noTls = userData(hafenMachine("control", {}, { tls: undefined }));
     expect(await checkResource(tls, T.awsInstance, awsInstance({ userData: noTls }), { name: "c1" })).toEqual([
-      expect.stringMatching(/^aws:ec2\/instance:Instance "c1" userData write_files\[\d\] \(\/etc\/hafen\/machine\.json\): no tls settings, so etcd peer and client traffic and the Hafen API would run unencrypted\. Set hafen\.tls \{caFile, certFile, keyFile\}/),
+      expect.stringMatching(/^aws:ec2\/instance:Instance "c1" userData write_files\[\d\] \(\/etc\/hafen\/machine\.json\): no tls settings, so etcd peer and client traffic and the Hafen API would run unencrypted\. Set hafen\.tls \{caFile\} \(the cluster CA certificate; the runtime issues the machine's certificate at boot\)/),
     ]);
-    const caOnly = userData(hafenMachine("both", {}, { tls: { caFile: TLS.caFile } }));
-    expect(await checkResource(tls, T.awsInstance, awsInstance({ userData: caOnly }), { name: "c1" })).toEqual([expect.stringMatching(/role both serves etcd and the Hafen API but tls has no certFile\/keyFile/)]);
-    expect(await checkResource(tls, T.awsInstance, awsInstance({ userData: userData(hafenMachine("worker")) }))).toEqual([]);
+    for (const role of ["control", "both", "worker"] as const) {
+      expect(await checkResource(tls, T.awsInstance, awsInstance({ userData: userData(hafenMachine(role, {}, { tls: { caFile: TLS.caFile } })) }))).toEqual([]);
+      expect(await checkResource(tls, T.awsInstance, awsInstance({ userData: userData(hafenMachine(role, {}, { tls: TLS })) }))).toEqual([]);
+    }
   });
 
   it("lets local clusters (discovery on 127.0.0.1) run without TLS unless configured otherwise", async () => {

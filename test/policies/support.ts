@@ -51,7 +51,11 @@ export async function checkResource(policy: ResourceValidationPolicy, type: stri
 export interface StackResource {
   readonly type: string;
   readonly name: string;
+  /** Inputs: what resource policies see. */
   readonly props: Record<string, unknown>;
+  /** Outputs (a custom resource's state, a component's registered outputs): what stack
+   *  policies see. Absent: stack policies see `props` too. */
+  readonly outputs?: Record<string, unknown>;
 }
 
 export function stackArgs(resources: readonly StackResource[], o: RunOptions = {}): StackValidationArgs {
@@ -59,7 +63,7 @@ export function stackArgs(resources: readonly StackResource[], o: RunOptions = {
     type: r.type,
     name: r.name,
     urn: urnOf(r.type, r.name),
-    props: unknownCheckingProxy(r.props) as Record<string, unknown>,
+    props: unknownCheckingProxy(r.outputs ?? r.props) as Record<string, unknown>,
     opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
     dependencies: [],
     propertyDependencies: {},

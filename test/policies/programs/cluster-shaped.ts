@@ -1,35 +1,32 @@
-// A stand-in for Hafen's Cluster component (hafen:index:Cluster) with the shape the pack
-// assumes (policies/core/hafen-components.ts): its args and registered outputs carry
-// controlCount, production, discovery {url, size} and tls; the machines it creates are
-// its children, tagged with its name. Replace with the real component when it lands.
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { DISCOVERY, hafenMachine, userData } from "../fixtures";
+// Hafen's real Cluster component as a stack declares it (acceptance item 3): two
+// clusters, each through `new Cluster(...)`, so the pack reads exactly what the component
+// registers and creates.
+//   prod  production, 3 AWS control machines all in one zone, 2 workers, bootstrapping
+//         from the public discovery.etcd.io — two things a review should flag (and a
+//         deployment would fail too: that service cannot hold the sealed CA key)
+//   lab   DigitalOcean, a DiscoveryToken the Cluster makes at the team's own service
+//         (sized by the Cluster), not production; one region (advisory)
+import * as hafen from "../../../index";
+import { KEY, SHA } from "../fixtures";
 
-interface StandInArgs {
-  readonly controlCount: number;
-  readonly production: boolean;
-  readonly discovery: { readonly url: string; readonly size: number };
-  readonly tls: boolean;
-  readonly zones: readonly string[];
-}
+export const PUBLIC_DISCOVERY = `https://discovery.etcd.io/${"5".repeat(32)}`;
+const runtime = { url: "https://bundles.example.com/hafen-0.1.0.js", sha256: SHA };
+const aws = { provider: "aws" as const, instanceType: "m6i.large", ami: "ami-0123456789abcdef0", vpcId: "vpc-1", subnetIds: ["subnet-a"], availabilityZones: ["eu-central-1a"], region: "eu-central-1" };
 
-class StandInCluster extends pulumi.ComponentResource {
-  constructor(name: string, args: StandInArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hafen:index:Cluster", name, args, opts);
-    for (let i = 0; i < args.controlCount; i++) {
-      new aws.ec2.Instance(`${name}-control-${i + 1}`, {
-        ami: "ami-0123456789abcdef0",
-        instanceType: "m6i.large",
-        availabilityZone: args.zones[i % args.zones.length],
-        keyName: "ops",
-        userData: userData(hafenMachine("control")),
-        tags: { "hafen:role": "control", "hafen:cluster": name },
-      }, { parent: this });
-    }
-    this.registerOutputs({ controlCount: args.controlCount, production: args.production, discovery: args.discovery, tls: args.tls });
-  }
-}
+export const prod = new hafen.Cluster("prod", {
+  production: true,
+  pools: [
+    { ...aws, name: "control", role: "control", count: 3 },
+    { ...aws, name: "work", role: "worker", count: 2 },
+  ],
+  discovery: { url: PUBLIC_DISCOVERY },
+  sshAuthorizedKeys: [KEY],
+  runtime,
+});
 
-// Three control machines, but all in one zone, with a token made for five and TLS off.
-new StandInCluster("prod", { controlCount: 3, production: true, discovery: { url: DISCOVERY, size: 5 }, tls: false, zones: ["eu-central-1a"] });
+export const lab = new hafen.Cluster("lab", {
+  pools: [{ provider: "digitalocean", name: "ctl", role: "both", count: 3, size: "s-2vcpu-4gb", region: "fra1", image: "flatcar-stable" }],
+  discovery: { service: "https://discovery.hafen.example.com" },
+  sshAuthorizedKeys: [KEY],
+  runtime,
+});

@@ -1,41 +1,14 @@
-// Pools whose machines' addresses are unknown before they exist (DigitalOcean, vSphere):
-// control machines get the CA key and issue their own certificate at boot, workers only
-// the CA certificate. vSphere configs travel in guestinfo (decoded here the way the guest
-// decodes them); Fedora CoreOS gets Ignition and Podman.
+// Pools whose machines' addresses are known only once they exist (DigitalOcean, vSphere):
+// their configs are the same kind as everyone's — CA certificate and bootstrap token, no
+// key — and the machines wait for the sealed CA key. vSphere configs travel in guestinfo
+// (decoded here the way the guest decodes them); Fedora CoreOS gets Ignition and Podman.
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../../components/cluster";
 import { configFromGuestinfo } from "../../components/vsphere/guestinfo";
 import { childRecorder, installMocks, isSecret, mockOutputs, registered, resolve, type Child } from "./mocks";
-import { clusterArgs, doPool, ED25519, ETCD_IMAGE, expectedConfig, NODE_IMAGE, RUNTIME, SERVICE, sha256, tokens, vspherePool } from "./fixtures";
+import { clusterArgs, doPool, expectedConfig, expectedInput, vspherePool } from "./fixtures";
 
 installMocks();
-
-function control(cluster: string, host: string, role: string, metadata: Record<string, string>, store: string, engine: string) {
-  const t = tokens(cluster);
-  return {
-    hostname: host,
-    os: engine === "podman" ? ("fedora-coreos" as const) : ("flatcar" as const),
-    sshAuthorizedKeys: [ED25519],
-    files: [
-      { path: "/etc/hafen/bootstrap-token", mode: 0o600, contents: { text: t.bootstrap } },
-      { path: "/etc/hafen/tls/ca.pem", mode: 0o644, contents: { text: mockOutputs.certPem(`${cluster}-ca`) } },
-      { path: "/etc/hafen/tls/ca-key.pem", mode: 0o600, contents: { text: mockOutputs.privateKeyPem(`${cluster}-ca-key`) } },
-    ],
-    hafen: {
-      role,
-      discovery: mockOutputs.token(SERVICE, `${cluster}-discovery`),
-      store,
-      metadata,
-      bindAddress: "0.0.0.0",
-      auth: { adminTokenSha256: [sha256(t.admin)], bootstrapTokenSha256: sha256(t.bootstrap) },
-      bootstrapTokenFile: "/etc/hafen/bootstrap-token",
-      tls: { caFile: "/etc/hafen/tls/ca.pem", caKeyFile: "/etc/hafen/tls/ca-key.pem" },
-      launch: { style: "container", engine, nodeImage: NODE_IMAGE, etcdImage: ETCD_IMAGE },
-      runtime: RUNTIME,
-      leaseTtlSeconds: 5,
-    },
-  };
-}
 
 describe("DigitalOcean control pool", () => {
   let children: Child[];
@@ -46,10 +19,13 @@ describe("DigitalOcean control pool", () => {
     await resolve(c.machines);
   });
 
-  test("control droplets carry the CA key; the worker does not", async () => {
-    const ud = (n: string) => resolve(children.find((c) => c.type === "digitalocean:index/droplet:Droplet" && c.name === n)!.props.userData as pulumi.Output<string>);
-    expect(await ud("ocean-ctl-3")).toBe(expectedConfig(control("ocean", "ocean-ctl-3", "control", { provider: "digitalocean", pool: "ctl", role: "control", region: "fra1" }, "etcd", "docker"), "cloud-config", "digitalocean"));
-    expect(await ud("ocean-wrk-1")).not.toContain("ca-key");
+  test("control and worker droplets get the same kind of config: CA certificate, no key; both wait for the sealed CA key", async () => {
+    const droplet = (n: string) => children.find((c) => c.type === "digitalocean:index/droplet:Droplet" && c.name === n)!;
+    const ud = (n: string) => resolve(droplet(n).props.userData as pulumi.Output<string>);
+    expect(await ud("ocean-ctl-3")).toBe(expectedConfig(expectedInput({ cluster: "ocean", host: "ocean-ctl-3", role: "control", metadata: { provider: "digitalocean", pool: "ctl", role: "control", region: "fra1" } }), "cloud-config", "digitalocean"));
+    expect(await ud("ocean-wrk-1")).toBe(expectedConfig(expectedInput({ cluster: "ocean", host: "ocean-wrk-1", role: "worker", metadata: { provider: "digitalocean", pool: "wrk", role: "worker", region: "fra1" } }), "cloud-config", "digitalocean"));
+    const sealed = children.find((c) => c.type === "pulumi-nodejs:dynamic/hafen:SealedSecret")!.resource;
+    for (const n of ["ocean-ctl-1", "ocean-wrk-1"]) expect(droplet(n).dependsOn).toContain(sealed);
   });
 
   test("same-provider peers by member tag: workers' API access and control's agent access", async () => {
@@ -71,19 +47,25 @@ describe("vSphere, Fedora CoreOS, one machine", () => {
   beforeAll(async () => {
     const rec = childRecorder();
     children = rec.children;
-    cluster = new Cluster("lab", clusterArgs({ os: "fedora-coreos", pools: [vspherePool()] }), { transformations: rec.transformations });
+    cluster = new Cluster("lab", clusterArgs({ os: "fedora-coreos", pools: [vspherePool()], tls: { sealedKeyTtlSeconds: 3 * 24 * 3600 } }), { transformations: rec.transformations });
     await Promise.all([resolve(cluster.machines), resolve(cluster.discoveryUrl)]);
   });
 
-  test("guestinfo holds the Ignition config rendered for the machine (embedded store, Podman, CA key)", async () => {
+  test("guestinfo holds the Ignition config rendered for the machine (embedded store, Podman, CA certificate only)", async () => {
     const vm = children.find((c) => c.type === "pulumi-nodejs:dynamic/vsphere:Vm")!;
     expect(vm.name).toBe("lab-lab-1");
     const guestinfo = await resolve(vm.props.guestinfo as pulumi.Output<Record<string, string>>);
     expect(Object.keys(guestinfo).sort()).toEqual(["guestinfo.ignition.config.data", "guestinfo.ignition.config.data.encoding"]);
     const text = configFromGuestinfo(guestinfo, "ignition");
-    expect(text).toBe(expectedConfig(control("lab", "lab-lab-1", "both", { provider: "vsphere", pool: "lab", role: "both", region: "DC1" }, "embedded", "podman"), "ignition", "vsphere"));
+    expect(text).toBe(expectedConfig(expectedInput({ cluster: "lab", host: "lab-lab-1", role: "both", os: "fedora-coreos", store: "embedded", metadata: { provider: "vsphere", pool: "lab", role: "both", region: "DC1" } }), "ignition", "vsphere"));
+    expect(text).not.toContain("PRIVATE KEY");
+    expect(vm.dependsOn).toContain(children.find((c) => c.type === "pulumi-nodejs:dynamic/hafen:SealedSecret")!.resource);
     expect(await isSecret(vm.props.guestinfo)).toBe(true);
     expect(vm.props).toMatchObject({ datacenter: "DC1", template: "templates/flatcar", resourcePool: "Cluster1", name: "lab-lab-1", numCpus: 2, memoryMb: 4096 });
+  });
+
+  test("the sealed CA key stays as long as asked (tls.sealedKeyTtlSeconds)", () => {
+    expect(registered.find((r) => r.type === "pulumi-nodejs:dynamic/hafen:SealedSecret" && r.name === "lab-ca-key-sealed")!.inputs.ttlSeconds).toBe(3 * 24 * 3600);
   });
 
   test("the discovery token is asked for one member; no firewall resources; the endpoint is the guest's address", async () => {
