@@ -25,6 +25,8 @@ export interface AgentOptions {
   readonly reconcileIntervalMs?: number;
   /** Long-poll hold time asked of the server (default 25 s). */
   readonly pollWaitMs?: number;
+  /** Pause after a changed answer before polling again, to coalesce bursts (default 10 ms). */
+  readonly pollSpacingMs?: number;
   readonly log: (line: string) => void;
 }
 
@@ -161,6 +163,10 @@ export class Agent {
           this.revision = r.revision;
           this.desired = r.units;
           this.queueReconcile();
+          // A deployment changes a machine's assignments in a burst of transactions;
+          // polling again a moment later takes the rest of the burst in one answer
+          // instead of one answer (and one reconcile and report) per transaction.
+          await this.pause(this.opts.pollSpacingMs ?? 10);
         }
       } catch (err) {
         if (this.stopped) return;

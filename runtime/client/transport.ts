@@ -20,7 +20,12 @@ interface Agents {
 
 function agents(): Agents {
   const g = globalThis as unknown as Record<string, Agents | undefined>;
-  return (g[AGENTS] ??= { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) });
+  // maxSockets per host: long-polls hold a socket each, so a process that hosts many
+  // agents (benchmarks, tests) must not queue heartbeats behind them.
+  return (g[AGENTS] ??= {
+    http: new HttpAgent({ keepAlive: true, maxSockets: 4096 }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets: 4096 }),
+  });
 }
 
 export interface Credentials {
