@@ -40,12 +40,14 @@ async function baselines(): Promise<{ embedded: number; etcd: number }> {
   const e = await measurePutRate(store, 4000, 64);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  const member = await startEtcd();
+  const etcdDir = mkdtempSync(join(tmpdir(), "hafen-bench-etcd-"));
+  const member = await startEtcd({ dataDir: join(etcdDir, "data") });
   await waitHealthy(member);
   const etcdStore = await openStore({ backend: "etcd", endpoints: [member.clientUrl] });
   const x = await measurePutRate(etcdStore, 2000, 64);
   await etcdStore.close();
   await member.stop();
+  rmSync(etcdDir, { recursive: true, force: true });
   console.log(`baseline: raw store puts (64 concurrent): embedded ${e.perSecond.toFixed(0)}/s, etcd ${x.perSecond.toFixed(0)}/s`);
   return { embedded: e.perSecond, etcd: x.perSecond };
 }

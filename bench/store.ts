@@ -45,7 +45,8 @@ async function embeddedFigures(dir: string): Promise<Record<string, Rate>> {
 }
 
 async function etcdFigures(): Promise<Record<string, Rate>> {
-  const member = await startEtcd({ name: "bench" });
+  const etcdDir = mkdtempSync(join(tmpdir(), "hafen-bench-etcd-"));
+  const member = await startEtcd({ name: "bench", dataDir: join(etcdDir, "data") });
   try {
     await waitHealthy(member);
     const store = EtcdStore.open({ endpoints: [member.clientUrl], callTimeoutMs: 5000 });
