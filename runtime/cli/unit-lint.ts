@@ -8,6 +8,7 @@ import { basename, resolve } from "node:path";
 import { UsageError, type Command, type CommandContext } from "./command";
 import { parseFlags } from "./flags";
 import { FILE_MAX_BYTES, decodeUnitBytes, formatProblem, isError, lintUnit, severityOf, type Result, type UnitProblem } from "../../units";
+import { describeErrno } from "./errno";
 
 const usage = `Usage: hafen unit lint FILE... [--json]
 
@@ -60,23 +61,8 @@ async function readUnitFile(path: string, file: string): Promise<Result<string>>
     }
     return decodeUnitBytes(await handle.readFile(), file);
   } catch (err) {
-    return unreadable(describe(err));
+    return unreadable(describeErrno(err));
   } finally {
     await handle?.close();
-  }
-}
-
-function describe(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return (err as Error).message ?? String(err);
   }
 }

@@ -10,6 +10,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ApiClient, type ClientConfig } from "../../client/api";
 import { ApiError, TransportError } from "../../client/transport";
 import { checkEndpoint, checkPem, formatConfigProblem, parseClientConfig, type ConfigProblem, type ConfigResult, type PemSource } from "./config";
+import { describeErrno } from "../errno";
 
 /** Flags every client command takes (spread into the command's parseFlags options). */
 export const CLIENT_FLAGS = {
@@ -47,21 +48,6 @@ export function configOrigin(flags: ClientFlags, env: NodeJS.ProcessEnv, cwd: st
     return { ok: false, problems: [{ file: "~/.hafen/local/client.json", message: `HOME is ${home ? `"${home}", not an absolute path` : "not set"}, so the default client configuration cannot be found; pass --config FILE or --endpoint URL, or set HAFEN_CONFIG` }] };
   }
   return { ok: true, value: { kind: "default", file: join(home, ".hafen", "local", "client.json") } };
-}
-
-function describeErrno(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return (err as Error).message ?? String(err);
-  }
 }
 
 /** Reads a small regular file; never blocks on a FIFO. Errors are sentences. */
