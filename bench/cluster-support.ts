@@ -63,6 +63,20 @@ export async function launchedCount(api: ApiClient, prefix: string): Promise<num
   return (await api.hafenUnits()).filter((u) => u.name.startsWith(prefix) && u.currentState === "launched").length;
 }
 
+/**
+ * Units under `prefix` some machine reports running with contents `hash`, from the
+ * states alone (one small range, where the unit list reads four). It equals the
+ * launched count when, as in a fresh deployment, every unit has one machine and no
+ * stale state: callers confirm the end with launchedCount().
+ */
+export async function runningCount(api: ApiClient, prefix: string, hash: string): Promise<number> {
+  const names = new Set<string>();
+  for (const s of await api.hafenStates()) {
+    if (s.name.startsWith(prefix) && s.hash === hash && s.systemdActiveState === "active") names.add(s.name);
+  }
+  return names.size;
+}
+
 /** Pids of the processes whose command line holds `word` (e.g. "server", "agent") in a machine's tree. */
 export function runtimePids(c: BenchCluster, word: "server" | "agent", machines?: readonly string[]): number[] {
   const out: number[] = [];

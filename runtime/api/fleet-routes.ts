@@ -9,6 +9,7 @@ import type { UnitOption } from "../executor/types";
 import { HttpError, empty, json, readJson, showValue, type Router, type RequestContext, type Reply } from "./http";
 import { pageTokenFrom, paginate } from "./pagination";
 import { discoveryDocument } from "./discovery-document";
+import { apply, check } from "./unit-writes";
 
 /** What the routes need to know about unit contents (kept apart from units/ for testing). */
 export interface UnitRules {
@@ -110,7 +111,7 @@ interface UnitPut {
   readonly desiredState?: JobState;
 }
 
-function parseUnitPut(body: unknown): UnitPut {
+export function parseUnitPut(body: unknown): UnitPut {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new HttpError(400, "unable to decode body: expected a JSON object like {\"desiredState\":\"launched\",\"options\":[...]}");
   }
@@ -134,45 +135,13 @@ async function putUnit(deps: FleetRoutesDeps, ctx: RequestContext): Promise<Repl
   const body = parseUnitPut(await readJson(ctx.req, deps.bodyLimit));
   const name = body.name || item;
   if (name !== item) throw new HttpError(400, `name in URL "${item}" differs from unit name in request body "${name}"`);
-  const nameProblem = deps.rules.checkName(name);
-  if (nameProblem) throw new HttpError(400, nameProblem);
 
-  const options = body.options ?? [];
-  // Fast path for the common case, a new unit: validate, then create-if-absent in one
-  // store round trip. Anything else (it exists) takes the read-compare path below.
-  if (options.length > 0 && body.desiredState) {
-    const problems = deps.rules.checkOptions(name, options);
-    if (problems.length > 0) throw new HttpError(400, problems.join("; "));
-    if (deps.rules.isTemplate(name) && body.desiredState !== "inactive") {
-      throw new HttpError(400, `cannot activate template "${name}": submit an instance such as ${name.replace("@.", "@1.")}`);
-    }
-    if (await deps.registry.createUnit({ name, options, hash: deps.rules.hash(options), desiredState: body.desiredState })) return empty(201);
-  }
-  const existing = await deps.registry.getUnitRecord(name);
-  let create = false;
-  if (!existing) {
-    if (options.length === 0) throw new HttpError(409, "unit does not exist and options field empty");
-    create = true;
-  } else if (options.length > 0) {
-    // fleet: options that differ from the stored unit make it a new version of the unit.
-    create = deps.rules.hash(options) !== existing.hash;
-  }
-  if (create) {
-    const problems = deps.rules.checkOptions(name, options);
-    if (problems.length > 0) throw new HttpError(400, problems.join("; "));
-    const desiredState = body.desiredState ?? existing?.desiredState ?? "inactive";
-    if (deps.rules.isTemplate(name) && desiredState !== "inactive") {
-      throw new HttpError(400, `cannot activate template "${name}": submit an instance such as ${name.replace("@.", "@1.")}`);
-    }
-    await deps.registry.putUnit({ name, options, hash: deps.rules.hash(options), desiredState });
-    return empty(201);
-  }
-  if (!body.desiredState) throw new HttpError(409, "must provide desiredState to update existing unit");
-  if (deps.rules.isTemplate(name) && body.desiredState !== "inactive") {
-    throw new HttpError(400, `cannot activate template "${name}"`);
-  }
-  if (!(await deps.registry.setDesiredState(name, body.desiredState))) throw new HttpError(404, `unit ${name} does not exist`);
-  return empty(204);
+  const write = { name, ...(body.options ? { options: body.options } : {}), ...(body.desiredState ? { desiredState: body.desiredState } : {}) };
+  const problem = check(deps.rules, write);
+  if (problem) throw new HttpError(400, problem);
+  const r = await apply(deps.registry, deps.rules, write);
+  if ("message" in r) throw new HttpError(r.status, r.message);
+  return empty(r.status);
 }
 
 async function deleteUnit(deps: FleetRoutesDeps, ctx: RequestContext): Promise<Reply> {

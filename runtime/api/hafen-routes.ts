@@ -9,9 +9,12 @@ import { isStringMap, type UnitStateRecord } from "../cluster/records";
 import type { AssignmentHub } from "../server/assignment-hub";
 import { send } from "../client/transport";
 import { csrNames } from "../tls/certs";
+import { parseUnitPut, type UnitRules } from "./fleet-routes";
+import { applyMany, check, type UnitWrite, type WriteResult } from "./unit-writes";
 
 export interface HafenRoutesDeps {
   readonly registry: Registry;
+  readonly rules: UnitRules;
   readonly membership: Membership;
   readonly hub: AssignmentHub;
   readonly bodyLimit: number;
@@ -36,12 +39,66 @@ export function addHafenRoutes(router: Router, deps: HafenRoutesDeps): void {
     .add("GET", "/hafen/v1/health", ["admin", "machine", "bootstrap", "anonymous"], () => health(deps))
     .add("GET", "/hafen/v1/machines", ["admin"], async () => json(200, { machines: await deps.registry.listMachines() }))
     .add("GET", "/hafen/v1/units", ["admin"], async () => json(200, { units: await deps.registry.listUnits() }))
+    .add("POST", "/hafen/v1/units", ["admin"], (ctx) => writeUnits(deps, ctx))
+    // fleet's /state pages re-read every state per page; a client that wants them all
+    // (the CLI waiting on thousands of units) takes them in one answer.
+    .add("GET", "/hafen/v1/states", ["admin"], async () => json(200, { states: await deps.registry.listStates() }))
     .add("GET", "/hafen/v1/units/:name/journal", ["admin"], (ctx) => journal(deps, ctx))
     .add("POST", "/hafen/v1/machines/register", ["bootstrap", "machine", "admin"], (ctx) => register(deps, ctx))
     .add("POST", "/hafen/v1/machines/:id/heartbeat", ["machine"], (ctx) => heartbeat(deps, ctx))
     .add("GET", "/hafen/v1/machines/:id/assignments", ["machine"], (ctx) => assignments(deps, ctx))
     .add("PUT", "/hafen/v1/machines/:id/states", ["machine"], (ctx) => states(deps, ctx))
     .add("POST", "/hafen/v1/certificates", ["bootstrap", "machine"], (ctx) => certificate(deps, ctx));
+}
+
+/** Most units one POST /hafen/v1/units may carry (clients split larger sets). */
+export const MAX_BATCH_UNITS = 2000;
+
+/**
+ * Parses {"units": [{name, options?, desiredState?}, ...]}. A malformed request (wrong
+ * types, a unit without a name, a name given twice) is refused whole (400) and nothing
+ * is written; a well-formed unit that breaks the rules fails alone (see writeUnits).
+ */
+export function parseUnitBatch(body: unknown): UnitWrite[] {
+  const list = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as { units?: unknown }).units : undefined;
+  if (!Array.isArray(list)) throw new HttpError(400, 'expected a JSON object like {"units":[{"name":"a.service","options":[...],"desiredState":"launched"}]}');
+  if (list.length === 0) throw new HttpError(400, "field units: empty; give at least one unit");
+  if (list.length > MAX_BATCH_UNITS) throw new HttpError(400, `field units: ${list.length} units; at most ${MAX_BATCH_UNITS} per request`);
+  const seen = new Map<string, number>();
+  return list.map((raw, i): UnitWrite => {
+    let put;
+    try {
+      put = parseUnitPut(raw);
+    } catch (e) {
+      throw new HttpError(400, `units[${i}]: ${(e as Error).message}`);
+    }
+    if (!put.name) throw new HttpError(400, `units[${i}].name: missing; every unit of a batch names itself`);
+    const first = seen.get(put.name);
+    if (first !== undefined) throw new HttpError(400, `units[${i}].name: ${showValue(put.name)} also given as units[${first}]; name each unit once`);
+    seen.set(put.name, i);
+    return { name: put.name, ...(put.options ? { options: put.options } : {}), ...(put.desiredState ? { desiredState: put.desiredState } : {}) };
+  });
+}
+
+/**
+ * Many unit writes in one request, each with fleet's PUT semantics (unit-writes.ts) and
+ * its own outcome, as fleetctl treats each unit of a command on its own. 200 with one
+ * result per unit, in request order: {name, status: 201|204}, or {name, status:
+ * 400|404|409, message} for a unit that was refused (and left unchanged). New units are
+ * created 128 to a transaction.
+ */
+async function writeUnits(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
+  const writes = parseUnitBatch(await readJson(ctx.req, deps.bodyLimit));
+  const results: WriteResult[] = new Array(writes.length);
+  const valid: number[] = [];
+  writes.forEach((w, i) => {
+    const problem = check(deps.rules, w);
+    if (problem) results[i] = { name: w.name, status: 400, message: problem };
+    else valid.push(i);
+  });
+  const applied = await applyMany(deps.registry, deps.rules, valid.map((i) => writes[i]!), { chunk: 128, concurrency: 4 });
+  valid.forEach((i, k) => (results[i] = applied[k]!));
+  return json(200, { results });
 }
 
 function health(deps: HafenRoutesDeps): Reply {

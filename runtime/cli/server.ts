@@ -71,7 +71,11 @@ async function run(ctx: CommandContext): Promise<number> {
     id: `${s.name ?? id}-${randomBytes(4).toString("hex")}`,
     leaseTtlSeconds: Math.max(s.store === "etcd" ? 2 : 1, s.leaseTtlSeconds),
     onEvent: (e) => {
+      // Passes that wrote nothing are the idle norm and are not logged.
       if (e.type !== "reconciled") log(`engine: ${JSON.stringify(e)}`);
+      else if (e.ops > 0) {
+        log(`engine: ${e.trigger} pass placed ${e.placements}, removed ${e.removals}, ${e.ops} ops in ${e.txns} txns; decide ${e.decideMs.toFixed(0)} ms, total ${e.totalMs.toFixed(0)} ms${e.interrupted ? " (interrupted)" : ""}`);
+      }
     },
   });
   const tls = material ? { cert: material.cert, key: material.key, ca: material.ca } : undefined;

@@ -13,6 +13,17 @@ export interface FleetUnit {
   readonly machineID?: string;
 }
 
+/** One unit of POST /hafen/v1/units. */
+export interface UnitWriteRequest {
+  readonly name: string;
+  readonly options?: readonly UnitOption[];
+  readonly desiredState?: JobState;
+}
+
+export type UnitWriteResult =
+  | { readonly name: string; readonly status: 201 | 204 }
+  | { readonly name: string; readonly status: 400 | 404 | 409; readonly message: string };
+
 export interface FleetUnitState {
   readonly name: string;
   readonly hash: string;
@@ -109,6 +120,49 @@ export class ApiClient {
     return this.putJson(`/fleet/v1/units/${encodeURIComponent(name)}`, { name, options, desiredState }, `submit ${name}`, [201, 204]);
   }
 
+  /**
+   * Many creates and desired-state changes with fleet's PUT semantics, through Hafen's
+   * batch endpoint: split into requests of at most 1,000 units and about 512 KiB (the
+   * servers take 1 MiB), two in flight (so a name given twice has no defined order). One result per write, in order (a unit the
+   * server refuses has a status ≥ 400 and a message); a malformed request throws.
+   */
+  async writeUnits(writes: readonly UnitWriteRequest[]): Promise<UnitWriteResult[]> {
+    const batches: string[][] = [[]];
+    let bytes = 0;
+    for (const w of writes) {
+      const text = JSON.stringify(w);
+      const cur = batches[batches.length - 1]!;
+      if (cur.length >= 1000 || (cur.length > 0 && bytes + text.length > 512 * 1024)) {
+        batches.push([text]);
+        bytes = text.length + 1;
+      } else {
+        cur.push(text);
+        bytes += text.length + 1;
+      }
+    }
+    const send = async (batch: string[]): Promise<UnitWriteResult[]> => {
+      const res = await this.call("/hafen/v1/units", { method: "POST", headers: { "content-type": "application/json" }, body: `{"units":[${batch.join(",")}]}` });
+      if (res.status !== 200) throw errorFrom(res, `write ${batch.length} unit(s)`);
+      const body = parseJsonBody<{ results?: UnitWriteResult[] }>(res, "write units");
+      if (!Array.isArray(body.results) || body.results.length !== batch.length) {
+        throw new Error(`write units: the server answered ${body.results?.length ?? "no"} results for ${batch.length} units`);
+      }
+      return body.results;
+    };
+    // Two requests in flight: the server works on one while the other travels.
+    const results: UnitWriteResult[][] = new Array(batches.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const i = next++;
+        if (batches[i]!.length > 0) results[i] = await send(batches[i]!);
+        else results[i] = [];
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return results.flat();
+  }
+
   setUnitState(name: string, desiredState: JobState): Promise<number> {
     return this.putJson(`/fleet/v1/units/${encodeURIComponent(name)}`, { desiredState }, `set ${name} to ${desiredState}`, [204]);
   }
@@ -131,6 +185,11 @@ export class ApiClient {
 
   async hafenMachines(): Promise<HafenMachine[]> {
     return (await this.getJson<{ machines: HafenMachine[] }>("/hafen/v1/machines", "list machines")).machines;
+  }
+
+  /** Every unit state reported, in one request (fleet's /state pages through them). */
+  async hafenStates(): Promise<FleetUnitState[]> {
+    return (await this.getJson<{ states: FleetUnitState[] }>("/hafen/v1/states", "list unit states")).states;
   }
 
   async hafenUnits(): Promise<HafenUnit[]> {

@@ -119,6 +119,19 @@ export class Registry {
     return r.succeeded;
   }
 
+  /**
+   * Creates all of `units` in one transaction if none of their names exists yet; false
+   * (nothing written) when any does. At most 128 units (etcd's --max-txn-ops).
+   */
+  async createUnits(units: readonly UnitRecord[]): Promise<boolean> {
+    if (units.length === 0) return true;
+    const r = await this.store.txn(
+      units.map((u) => ({ key: this.keys.unit(u.name), target: "createRevision" as const, op: "==" as const, value: 0 })),
+      units.map((u) => ({ type: "put" as const, key: this.keys.unit(u.name), value: JSON.stringify(u) })),
+    );
+    return r.succeeded;
+  }
+
   /** Creates or replaces a unit's definition (fleet: PUT with options). */
   async putUnit(unit: UnitRecord): Promise<void> {
     await this.store.put(this.keys.unit(unit.name), JSON.stringify(unit));

@@ -58,6 +58,7 @@ export async function startServer(cfg: ServerConfig): Promise<RunningServer> {
   addFleetRoutes(router, { registry, rules: cfg.rules, bodyLimit, placedOn: (unit) => hub.machinesOf(unit) });
   addHafenRoutes(router, {
     registry,
+    rules: cfg.rules,
     membership,
     hub,
     bodyLimit,

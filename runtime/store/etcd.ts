@@ -9,6 +9,7 @@ import { toCompare, toKeyValue, toRequestOp } from "./etcd-convert";
 import { toStoreError } from "./etcd-errors";
 import { faultHandling } from "./etcd-policy";
 import { openWatch } from "./etcd-watch";
+import { WatchSharer } from "./shared-watch";
 import { prefixRange } from "./keys";
 import { PendingCalls } from "./pending";
 import {
@@ -82,6 +83,7 @@ export class EtcdStore implements Store {
   readonly backend = "etcd" as const;
   private readonly calls = new PendingCalls();
   private readonly watches = new Set<Watch>();
+  private readonly sharer = new WatchSharer((p, f, h) => this.openBackendWatch(p, f, h));
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -153,16 +155,16 @@ export class EtcdStore implements Store {
       if (typeof handlers?.onEvents !== "function" || typeof handlers?.onError !== "function") {
         throw new StoreError("invalid", "watch handlers must have onEvents and onError functions");
       }
-      const w = await openWatch(
-        { client: this.client, timeoutMs: this.timeoutMs, onEnd: (h) => this.watches.delete(h) },
-        prefix,
-        fromRevision,
-        handlers,
-      );
-      if (this.calls.closed) await w.cancel();
-      else this.watches.add(w);
-      return w;
+      return this.sharer.watch(prefix, fromRevision, handlers);
     });
+  }
+
+  /** Opens one backend watch; watches of one prefix share these (shared-watch.ts). */
+  private async openBackendWatch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<Watch> {
+    const w = await openWatch({ client: this.client, timeoutMs: this.timeoutMs, onEnd: (h) => this.watches.delete(h) }, prefix, fromRevision, handlers);
+    if (this.calls.closed) await w.cancel();
+    else this.watches.add(w);
+    return w;
   }
 
   grantLease(ttlSeconds: number): Promise<LeaseGrant> {

@@ -77,7 +77,7 @@ function waitedResult(s: Sent, o: Outcome | undefined, w: WaitSettings): UnitRes
 }
 
 async function observe(api: ApiClient): Promise<Observation> {
-  const [units, states] = await Promise.all([api.hafenUnits(), api.listStates()]);
+  const [units, states] = await Promise.all([api.hafenUnits(), api.hafenStates()]);
   return { units: new Map(units.map((u) => [u.name, u])), states };
 }
 

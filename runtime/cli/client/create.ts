@@ -1,23 +1,20 @@
 // submit, load and start: resolve each argument to contents (plan.ts), create or replace
-// the unit with the command's desired state in one PUT, or set the state of a unit the
-// cluster already holds; then wait (change.ts). Desired states follow fleet:
+// the units with the command's desired state, or set the state of units the cluster
+// already holds — all through the batch endpoint, a few requests for any number of
+// units; then wait (change.ts). Desired states follow fleet:
 // submit → inactive (a replaced unit keeps its state, so a running one restarts with the
 // new contents), load → loaded, start → launched. Templates can only be submitted.
 import type { CommandContext } from "../command";
-import type { ApiClient, FleetUnit } from "../../client/api";
+import type { ApiClient, FleetUnit, UnitWriteRequest, UnitWriteResult } from "../../client/api";
 import type { JobState } from "../../cluster/records";
-import { attempt, settle, waitSettings, type Applied, type ChangeDeps } from "./change";
+import { settle, waitSettings, type Applied, type ChangeDeps } from "./change";
 import { connect, failureMessage } from "./connect";
-import { mapLimit } from "./format";
 import { readLocalUnit } from "./local-units";
 import { isTemplateName, planUnit, templateName, type Plan } from "./plan";
 import { failed, report } from "./results";
 import { parseUnitArg } from "./unit-args";
 
 export type CreateVerb = "submit" | "load" | "start";
-
-/** Requests in flight at once when many units are given. */
-const CONCURRENCY = 16;
 
 interface Planned {
   readonly plan: Plan;
@@ -57,25 +54,58 @@ async function planAll(ctx: CommandContext, args: readonly string[], cluster: Re
 
 const TARGET: Record<CreateVerb, JobState> = { submit: "inactive", load: "loaded", start: "launched" };
 
-async function applyOne(api: ApiClient, verb: CreateVerb, p: Planned): Promise<Applied> {
+/** What one planned unit needs: nothing more (its result is known), or a write. */
+type Step =
+  | { readonly kind: "known"; readonly applied: Applied }
+  | { readonly kind: "write"; readonly write: UnitWriteRequest; readonly then: Applied };
+
+function stepOf(verb: CreateVerb, p: Planned): Step {
   const { plan } = p;
+  const known = (applied: Applied): Step => ({ kind: "known", applied });
   const warnings = p.warnings.length > 0 ? { warnings: p.warnings } : {};
-  if (plan.kind === "fail") return { kind: "result", result: failed(plan.name, plan.message) };
+  if (plan.kind === "fail") return known({ kind: "result", result: failed(plan.name, plan.message) });
   const name = plan.name;
   if (verb !== "submit" && isTemplateName(name)) {
-    return { kind: "result", result: failed(name, `is a template; ${verb} instances such as ${name.replace("@.", "@1.")} (submit the template itself with \`hafen submit\`)`) };
+    return known({ kind: "result", result: failed(name, `is a template; ${verb} instances such as ${name.replace("@.", "@1.")} (submit the template itself with \`hafen submit\`)`) });
   }
   const target = TARGET[verb];
+  const sent: Applied = { kind: "sent", unit: name, target: target === "launched" ? "launched" : "loaded", done: target };
   if (plan.kind === "create") {
-    const desired = verb === "submit" ? plan.previous?.desiredState ?? "inactive" : target;
-    await api.createUnit(name, plan.options, desired);
-    if (verb === "submit") return { kind: "result", result: { unit: name, ok: true, action: plan.previous ? "replaced" : "submitted", ...warnings } };
-    return { kind: "sent", unit: name, target: target === "launched" ? "launched" : "loaded", done: target, ...warnings };
+    const desiredState = verb === "submit" ? plan.previous?.desiredState ?? "inactive" : target;
+    const then: Applied =
+      verb === "submit" ? { kind: "result", result: { unit: name, ok: true, action: plan.previous ? "replaced" : "submitted", ...warnings } } : { ...sent, ...warnings };
+    return { kind: "write", write: { name, options: plan.options, desiredState }, then };
   }
-  if (verb === "submit") return { kind: "result", result: { unit: name, ok: true, action: "unchanged" } };
-  if (verb === "load" && plan.unit.desiredState === "launched") return { kind: "result", result: { unit: name, ok: true, action: "skipped" } };
-  if (plan.unit.desiredState !== target) await api.setUnitState(name, target);
-  return { kind: "sent", unit: name, target: target === "launched" ? "launched" : "loaded", done: target };
+  if (verb === "submit") return known({ kind: "result", result: { unit: name, ok: true, action: "unchanged" } });
+  if (verb === "load" && plan.unit.desiredState === "launched") return known({ kind: "result", result: { unit: name, ok: true, action: "skipped" } });
+  if (plan.unit.desiredState !== target) return { kind: "write", write: { name, desiredState: target }, then: sent };
+  return known(sent);
+}
+
+/**
+ * Sends every write in as few requests as the batch endpoint allows (one per 1,000
+ * units), so starting thousands of units costs a few round trips, not thousands.
+ */
+async function applyAll(api: ApiClient, verb: CreateVerb, planned: readonly Planned[]): Promise<Applied[]> {
+  const steps = planned.map((p) => stepOf(verb, p));
+  const writes = steps.flatMap((s) => (s.kind === "write" ? [s.write] : []));
+  let results: Map<string, UnitWriteResult> | { error: string } = new Map();
+  if (writes.length > 0) {
+    try {
+      results = new Map((await api.writeUnits(writes)).map((r) => [r.name, r]));
+    } catch (err) {
+      results = { error: failureMessage(err) };
+    }
+  }
+  return steps.map((s): Applied => {
+    if (s.kind === "known") return s.applied;
+    const name = s.write.name;
+    if (!(results instanceof Map)) return { kind: "result", result: failed(name, results.error) };
+    const r = results.get(name);
+    if (!r) return { kind: "result", result: failed(name, "the server sent no result for this unit") };
+    if ("message" in r) return { kind: "result", result: failed(name, r.message) };
+    return s.then;
+  });
 }
 
 export async function runCreate(
@@ -89,7 +119,7 @@ export async function runCreate(
   const api = await connect(values, ctx.env, ctx.cwd);
   const cluster = new Map((await api.listUnits()).map((u) => [u.name, u]));
   const planned = await planAll(ctx, args, cluster, values.replace === true);
-  const applied = await mapLimit(planned, CONCURRENCY, (p) => attempt(p.plan.name, () => applyOne(api, verb, p), failureMessage));
+  const applied = await applyAll(api, verb, planned);
   const { results, machines } = await settle(ctx, api, applied, w, deps, verb === "start" ? "launched" : "loaded");
   return report(ctx, verb, results, values.json === true, machines);
 }

@@ -118,3 +118,17 @@ describe("GET /fleet/v1/state", () => {
     expectError(await api.get("/state/nothing.service"), 404, /does not exist/);
   });
 });
+
+describe("GET /hafen/v1/states (every state in one answer)", () => {
+  it("returns exactly what fleet's pages return together, and needs the admin credential", async () => {
+    const hafen = api.with({ prefix: "/hafen/v1" });
+    const res = await hafen.get("/states");
+    expect(res.status).toBe(200);
+    const all = (jsonOf(res) as { states: State[] }).states;
+    const paged = await api.all<State>("/state", "states");
+    expect(all.map(key).sort()).toEqual(paged.map(key).sort());
+    expect(all).toHaveLength(162);
+    expectError(await hafen.get("/states", { token: null }), 401);
+    expectError(await hafen.get("/states", { token: m1.machineToken }), 403);
+  });
+});
