@@ -5,7 +5,9 @@
 //   <root>/metadata/<machineId>             MetadataOverrides set through PATCH /machines;
 //                                           outlive the machine (fleet semantics)
 //   <root>/units/<unitName>                 UnitRecord: options, hash, desiredState
-//   <root>/schedule/<machineId>/<unitName>  Assignment written by the engine leader only
+//   <root>/schedule/<machineId>/<bucket>    the machine's assignments whose unit names
+//                                           fall in bucket 0..f (records.ts bucketOf),
+//                                           written by the engine leader only
 //   <root>/unschedulable/<unitName>         why the engine could not place a unit
 //   <root>/states/<machineId>/<unitName>    UnitStateRecord reported by the agent,
 //                                           attached to the machine's lease
@@ -14,6 +16,8 @@
 //
 // Assignments are keyed by machine first so one prefix watch serves one agent: an agent
 // wakes only for its own changes (fleet's agents all watched one job tree).
+
+import { bucketOf } from "./records";
 
 export const DEFAULT_ROOT = "/hafen";
 
@@ -31,7 +35,9 @@ export interface Keyspace {
   machineMetadata(id: string): string;
   unit(name: string): string;
   machineSchedule(machineId: string): string;
+  /** The bucket record holding `unit`'s assignment on the machine. */
   assignment(machineId: string, unit: string): string;
+  scheduleBucket(machineId: string, bucket: string): string;
   unschedulableUnit(name: string): string;
   machineStates(machineId: string): string;
   unitState(machineId: string, unit: string): string;
@@ -57,7 +63,8 @@ export function keyspace(root = DEFAULT_ROOT): Keyspace {
     machineMetadata: (id) => ks.metadata + id,
     unit: (name) => ks.units + name,
     machineSchedule: (id) => `${ks.schedule}${id}/`,
-    assignment: (id, unit) => `${ks.schedule}${id}/${unit}`,
+    assignment: (id, unit) => `${ks.schedule}${id}/${bucketOf(unit)}`,
+    scheduleBucket: (id, bucket) => `${ks.schedule}${id}/${bucket}`,
     unschedulableUnit: (name) => ks.unschedulable + name,
     machineStates: (id) => `${ks.states}${id}/`,
     unitState: (id, unit) => `${ks.states}${id}/${unit}`,

@@ -35,7 +35,7 @@ export interface UnitRecord {
   readonly desiredState: JobState;
 }
 
-/** Written by the engine leader under schedule/<machine>/<unit>. */
+/** Written by the engine leader, grouped in buckets under schedule/<machine>/<bucket>. */
 export interface Assignment {
   readonly unit: string;
   readonly hash: string;
@@ -99,10 +99,55 @@ export function decodeUnit(text: string): UnitRecord | undefined {
 }
 
 export function decodeAssignment(text: string): Assignment | undefined {
-  const o = parseObject(text);
+  return checkAssignment(parseObject(text));
+}
+
+function checkAssignment(o: Record<string, unknown> | undefined): Assignment | undefined {
   if (!o || !isStr(o.unit) || !isStr(o.hash) || typeof o.global !== "boolean") return undefined;
   if (o.desiredState !== "loaded" && o.desiredState !== "launched") return undefined;
   return o as unknown as Assignment;
+}
+
+/**
+ * A machine's assignments are kept in SCHEDULE_BUCKETS bucket records,
+ * schedule/<machine>/<bucket>, each {"assignments":[Assignment, ...]} sorted by unit
+ * name. Grouping is what makes a deployment cheap: 2,000 units on 10 machines are 160
+ * keys — 160 watch events on every server, a few transactions — not 2,000. A change
+ * to one unit rewrites only its bucket (1/16 of the machine's assignments).
+ * bucketOf() is part of the stored format: changing it moves every unit.
+ */
+export const SCHEDULE_BUCKETS = 16;
+
+/** The bucket of a unit: FNV-1a (32 bit) of its name, modulo 16, as one hex digit. */
+export function bucketOf(unit: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < unit.length; i++) {
+    h ^= unit.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return ((h >>> 0) % SCHEDULE_BUCKETS).toString(16);
+}
+
+export function isBucketName(s: string): boolean {
+  return /^[0-9a-f]$/.test(s);
+}
+
+/** A bucket record from Assignment texts already sorted by unit name. */
+export function encodeBucket(assignmentTexts: readonly string[]): string {
+  return `{"assignments":[${assignmentTexts.join(",")}]}`;
+}
+
+/** A bucket's assignments; undefined when the record or any entry in it is malformed. */
+export function decodeBucket(text: string): Assignment[] | undefined {
+  const o = parseObject(text);
+  if (!o || !Array.isArray(o.assignments)) return undefined;
+  const out: Assignment[] = [];
+  for (const entry of o.assignments as unknown[]) {
+    const a = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? checkAssignment(entry as Record<string, unknown>) : undefined;
+    if (!a) return undefined;
+    out.push(a);
+  }
+  return out;
 }
 
 export function decodeUnitState(text: string): UnitStateRecord | undefined {

@@ -7,7 +7,7 @@ import type { Store, TxnOp } from "../store/types";
 import type { UnitOption } from "../executor/types";
 import { keyspace, splitPair, type Keyspace } from "./keys";
 import {
-  decodeAssignment,
+  decodeBucket,
   decodeMachine,
   decodeMetadata,
   decodeUnit,
@@ -174,9 +174,13 @@ export class Registry {
     const placed = new Map<string, string[]>();
     for (const kv of schedule.kvs) {
       const pair = splitPair(kv.key, this.keys.schedule);
-      if (!pair || !decodeAssignment(kv.value)) continue;
-      const [machine, unit] = pair;
-      placed.set(unit, [...(placed.get(unit) ?? []), machine]);
+      if (!pair) continue;
+      const [machine] = pair;
+      for (const a of decodeBucket(kv.value) ?? []) {
+        const list = placed.get(a.unit);
+        if (list) list.push(machine);
+        else placed.set(a.unit, [machine]);
+      }
     }
     const stateOf = new Map<string, UnitStateRecord>();
     for (const kv of states.kvs) {
@@ -237,10 +241,7 @@ export class Registry {
   async assignmentsOf(machineId: string): Promise<{ revision: number; assignments: Assignment[] }> {
     const r = await this.store.range(this.keys.machineSchedule(machineId));
     const assignments: Assignment[] = [];
-    for (const kv of r.kvs) {
-      const a = decodeAssignment(kv.value);
-      if (a) assignments.push(a);
-    }
+    for (const kv of r.kvs) assignments.push(...(decodeBucket(kv.value) ?? []));
     return { revision: r.revision, assignments };
   }
 }

@@ -3,7 +3,7 @@
 // is missed; a `compacted` watch (history gone) is recovered by ranging again. Records
 // are decoded (and unit options parsed) once, when they change, not on every decide.
 import { splitPair, type Keyspace } from "../cluster/keys";
-import { decodeMachine, decodeMetadata, decodeUnit, type MachineRecord, type UnitRecord } from "../cluster/records";
+import { bucketOf, decodeBucket, decodeMachine, decodeMetadata, decodeUnit, isBucketName, type MachineRecord, type UnitRecord } from "../cluster/records";
 import type { Clock, KeyValue, Store, TimerHandle, Watch, WatchEvent } from "../store";
 import { schedMachine, schedUnit } from "./adapter";
 import type { SchedUnit, Snapshot } from "./model";
@@ -40,8 +40,13 @@ export class Mirror {
   readonly machines = new Map<string, MachineRecord>();
   readonly overrides = new Map<string, Record<string, string>>();
   readonly units = new Map<string, MirroredUnit>();
-  /** machine id → unit → the stored Assignment text (raw, so diffs compare exactly). */
+  /** machine id → unit → its Assignment's text, from the machine's bucket records. */
   readonly schedule = new Map<string, Map<string, string>>();
+  /** machine id → key suffix → the stored text of every key under schedule/<machine>/
+   *  (bucket records, damaged or not, and stray keys), so diffs compare exactly. */
+  readonly buckets = new Map<string, Map<string, string>>();
+  /** machine id → bucket → the units that bucket contributed to `schedule`. */
+  private readonly bucketUnits = new Map<string, Map<string, string[]>>();
   /** unit → the stored UnschedulableRecord text. */
   readonly unschedulable = new Map<string, string>();
   /** Records that failed to decode, by key (visible for diagnostics). */
@@ -169,6 +174,8 @@ export class Mirror {
       case "units":
         return this.units.clear();
       case "schedule":
+        this.buckets.clear();
+        this.bucketUnits.clear();
         return this.schedule.clear();
       case "unschedulable":
         return this.unschedulable.clear();
@@ -217,17 +224,29 @@ export class Mirror {
     }
   }
 
+  /** Replaces what one bucket record holds; a bucket that fails to decode holds nothing. */
   private assign(key: string, kv: KeyValue | undefined): void {
     const pair = splitPair(key, this.o.keyspace.schedule);
     if (!pair) return;
-    const [machine, unit] = pair;
-    let assigned = this.schedule.get(machine);
+    const [machine, bucket] = pair;
+    let units = this.schedule.get(machine);
+    let raw = this.buckets.get(machine);
+    let contributed = this.bucketUnits.get(machine);
+    for (const u of contributed?.get(bucket) ?? []) units?.delete(u);
+    contributed?.delete(bucket);
     if (kv) {
-      if (!assigned) this.schedule.set(machine, (assigned = new Map()));
-      assigned.set(unit, kv.value);
-    } else if (assigned) {
-      assigned.delete(unit);
-      if (assigned.size === 0) this.schedule.delete(machine);
-    }
+      if (!raw) this.buckets.set(machine, (raw = new Map()));
+      raw.set(bucket, kv.value);
+      const entries = isBucketName(bucket) ? decodeBucket(kv.value) : undefined;
+      if (entries && entries.every((a) => bucketOf(a.unit) === bucket)) {
+        if (!units) this.schedule.set(machine, (units = new Map()));
+        if (!contributed) this.bucketUnits.set(machine, (contributed = new Map()));
+        for (const a of entries) units.set(a.unit, JSON.stringify(a));
+        contributed.set(bucket, entries.map((a) => a.unit));
+      } else this.damaged.add(key);
+    } else raw?.delete(bucket);
+    if (units?.size === 0) this.schedule.delete(machine);
+    if (raw?.size === 0) this.buckets.delete(machine);
+    if (contributed?.size === 0) this.bucketUnits.delete(machine);
   }
 }

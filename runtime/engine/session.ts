@@ -6,7 +6,7 @@
 // next decide must see them, or it could place a unit a second time elsewhere. The
 // interval pass retries after errors; when the mirror has not changed since a pass that
 // found nothing to write it costs nothing (an idle leader does no work).
-import { splitPair, type Keyspace } from "../cluster/keys";
+import type { Keyspace } from "../cluster/keys";
 import type { Clock, Store, TimerHandle, TxnOp } from "../store";
 import { decide } from "./decide";
 import { planWrites, type UnitFacts } from "./diff";
@@ -166,38 +166,46 @@ export class Session {
     const plan = planWrites(decision, facts, this.mirror, this.s.keyspace);
     if (plan.deletes.length + plan.puts.length === 0) this.settledAt = version;
     this.lastCpuMs = clock.now() - t0;
-    const w = await this.write([...plan.deletes, ...plan.puts], inputs);
+    const w = await this.write([plan.deletes, plan.puts], inputs, plan);
     if (w.outcome === "fenced") return;
     if (w.outcome === "interrupted") this.dirty ??= trigger;
     this.hooks.onPass({ trigger, decideMs, totalMs: clock.now() - t0, ...w.counts, unschedulable: decision.unschedulable.size, interrupted: w.outcome === "interrupted" });
   }
 
   /**
-   * Writes `ops` (deletes before puts) in chunks of maxOpsPerPass, each echoed back before
-   * the next. Stops early when machines, metadata or units changed meanwhile, since the
-   * rest of the plan may be stale; the pass that follows decides again.
+   * Writes the plan's phases in order (removals complete before additions), each in
+   * chunks of maxOpsPerPass, every chunk echoed back before the next. Stops early when
+   * machines, metadata or units changed meanwhile, since the rest of the plan may be
+   * stale; the pass that follows decides again.
    */
-  private async write(ops: readonly TxnOp[], inputs: number): Promise<{ outcome: "done" | "interrupted" | "fenced"; counts: WriteCounts }> {
+  private async write(
+    phases: readonly (readonly TxnOp[])[],
+    inputs: number,
+    plan: { readonly placements: number; readonly removals: number },
+  ): Promise<{ outcome: "done" | "interrupted" | "fenced"; counts: WriteCounts }> {
     const counts = { placements: 0, removals: 0, ops: 0, txns: 0 };
     const ks = this.s.keyspace;
     const sectionOf = (op: TxnOp) => (op.type !== "deletePrefix" && op.key.startsWith(ks.schedule) ? "schedule" : "unschedulable");
-    for (let i = 0; i < ops.length; i += this.s.maxOpsPerPass) {
-      if (this.closed || (i > 0 && this.mirror.inputsVersion !== inputs)) return { outcome: "interrupted", counts };
-      const chunk = ops.slice(i, i + this.s.maxOpsPerPass);
-      const deletes = chunk.filter((op) => op.type !== "put");
-      const puts = chunk.filter((op) => op.type === "put");
-      const placements = countNew(puts, ks, this.mirror);
-      const out = await writeFenced(this.s.store, this.election.fence(this.term), [deletes, puts], { batchOps: this.s.batchOps, concurrency: this.s.writeConcurrency }, sectionOf);
-      counts.txns += out.txns;
-      if (out.kind === "fenced") {
-        this.election.lost(this.term, "a fenced write was refused: another engine leads");
-        return { outcome: "fenced", counts };
+    let first = true;
+    for (const ops of phases) {
+      for (let i = 0; i < ops.length; i += this.s.maxOpsPerPass) {
+        if (this.closed || (!first && this.mirror.inputsVersion !== inputs)) return { outcome: "interrupted", counts };
+        first = false;
+        const chunk = ops.slice(i, i + this.s.maxOpsPerPass);
+        const out = await writeFenced(this.s.store, this.election.fence(this.term), [chunk], { batchOps: this.s.batchOps, concurrency: this.s.writeConcurrency }, sectionOf);
+        counts.txns += out.txns;
+        if (out.kind === "fenced") {
+          this.election.lost(this.term, "a fenced write was refused: another engine leads");
+          return { outcome: "fenced", counts };
+        }
+        counts.ops += chunk.length;
+        await this.catchUp(out.revisions as ReadonlyMap<Section, number>);
       }
-      counts.placements += placements;
-      counts.removals += deletes.filter((op) => sectionOf(op) === "schedule").length;
-      counts.ops += chunk.length;
-      await this.catchUp(out.revisions as ReadonlyMap<Section, number>);
     }
+    // Counted once the whole plan is in: an interrupted pass reports what it completed
+    // in ops and txns only, and the next pass counts the assignments it completes.
+    counts.placements = plan.placements;
+    counts.removals = plan.removals;
     return { outcome: "done", counts };
   }
 
@@ -219,14 +227,4 @@ export class Session {
   private wakeIdle(): void {
     for (const w of this.idleWaiters.splice(0)) w();
   }
-}
-
-/** Assignment puts among `puts` for keys the mirror does not hold yet. */
-function countNew(puts: readonly TxnOp[], ks: Keyspace, mirror: Mirror): number {
-  let n = 0;
-  for (const op of puts) {
-    const pair = op.type === "put" ? splitPair(op.key, ks.schedule) : undefined;
-    if (pair && !mirror.schedule.get(pair[0])?.has(pair[1])) n++;
-  }
-  return n;
 }

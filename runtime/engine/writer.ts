@@ -1,5 +1,5 @@
 // Leader-only writes: ops in transactions of at most `batchOps` (etcd's --max-txn-ops
-// defaults to 128), each guarded by the leader's fence, a few in flight at once. Deletes
+// defaults to 128) and about 1 MiB, each guarded by the leader's fence, a few in flight at once. Deletes
 // all land before any put. Puts and deletes of whole values are idempotent, so a
 // transaction the etcd client retried after a timeout does no harm. A store error stops
 // the remaining batches and is thrown: the next reconcile recomputes what is missing.
@@ -18,6 +18,31 @@ export type WriteOutcome =
   /** A fence compare failed: this engine is no longer the leader; later batches were not sent. */
   | { readonly kind: "fenced"; readonly txns: number };
 
+/**
+ * Bytes of keys and values per transaction: etcd refuses requests over
+ * --max-request-bytes (1.5 MiB by default); bucket records can be tens of KiB each.
+ */
+export const MAX_TXN_BYTES = 1024 * 1024;
+
+/** Consecutive runs of at most `maxOps` ops and (unless one op alone is larger) `maxBytes`. */
+export function batchesOf(ops: readonly TxnOp[], maxOps: number, maxBytes: number): TxnOp[][] {
+  const out: TxnOp[][] = [];
+  let cur: TxnOp[] = [];
+  let bytes = 0;
+  for (const op of ops) {
+    const size = op.type === "put" ? op.key.length + op.value.length : op.type === "delete" ? op.key.length : op.prefix.length;
+    if (cur.length > 0 && (cur.length >= maxOps || bytes + size > maxBytes)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(op);
+    bytes += size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
 export async function writeFenced(
   store: Store,
   fence: readonly Compare[],
@@ -29,8 +54,7 @@ export async function writeFenced(
   let txns = 0;
   let fenced = false;
   for (const ops of phases) {
-    const batches: TxnOp[][] = [];
-    for (let i = 0; i < ops.length; i += limits.batchOps) batches.push(ops.slice(i, i + limits.batchOps));
+    const batches = batchesOf(ops, limits.batchOps, MAX_TXN_BYTES);
     let next = 0;
     let failure: { error: unknown } | undefined;
     const worker = async () => {

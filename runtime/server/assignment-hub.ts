@@ -8,7 +8,7 @@
 import type { Store, Watch, WatchEvent } from "../store/types";
 import type { Keyspace } from "../cluster/keys";
 import { splitPair } from "../cluster/keys";
-import { decodeAssignment, decodeUnit, type Assignment, type UnitRecord } from "../cluster/records";
+import { decodeBucket, decodeUnit, isBucketName, type Assignment, type UnitRecord } from "../cluster/records";
 import type { UnitOption } from "../executor/types";
 
 export interface AssignedUnit extends Assignment {
@@ -22,6 +22,8 @@ interface Waiter {
 
 export class AssignmentHub {
   private readonly byMachine = new Map<string, Map<string, Assignment>>();
+  /** machine → bucket → the units that bucket record holds (replaced as a whole). */
+  private readonly bucketUnits = new Map<string, Map<string, string[]>>();
   private readonly machineRev = new Map<string, number>();
   private readonly units = new Map<string, UnitRecord>();
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -49,6 +51,7 @@ export class AssignmentHub {
     // whatever happened in between, so nothing is missed (replays are idempotent).
     const rev = Math.min(sched.revision, units.revision);
     this.byMachine.clear();
+    this.bucketUnits.clear();
     this.units.clear();
     for (const kv of sched.kvs) this.applySchedule({ type: "put", kv });
     for (const kv of units.kvs) this.applyUnit({ type: "put", kv });
@@ -86,20 +89,24 @@ export class AssignmentHub {
     for (const m of touched) this.wake(m);
   }
 
+  /** Replaces what one bucket record of a machine holds; returns the machine. */
   private applySchedule(ev: WatchEvent): string | undefined {
     const pair = splitPair(ev.kv.key, this.keys.schedule);
     if (!pair) return undefined;
-    const [machine, unit] = pair;
+    const [machine, bucket] = pair;
     let map = this.byMachine.get(machine);
-    if (ev.type === "delete") {
-      map?.delete(unit);
-      if (map && map.size === 0) this.byMachine.delete(machine);
-      return machine;
+    let contributed = this.bucketUnits.get(machine);
+    for (const u of contributed?.get(bucket) ?? []) map?.delete(u);
+    contributed?.delete(bucket);
+    const entries = ev.type === "put" && isBucketName(bucket) ? decodeBucket(ev.kv.value) : undefined;
+    if (entries && entries.length > 0) {
+      if (!map) this.byMachine.set(machine, (map = new Map()));
+      if (!contributed) this.bucketUnits.set(machine, (contributed = new Map()));
+      for (const a of entries) map.set(a.unit, a);
+      contributed.set(bucket, entries.map((a) => a.unit));
     }
-    const a = decodeAssignment(ev.kv.value);
-    if (!a) return undefined;
-    if (!map) this.byMachine.set(machine, (map = new Map()));
-    map.set(unit, a);
+    if (map?.size === 0) this.byMachine.delete(machine);
+    if (contributed?.size === 0) this.bucketUnits.delete(machine);
     return machine;
   }
 

@@ -6,6 +6,7 @@ import { FleetHttp, expectEmpty, expectError, jsonOf, storeFingerprint } from ".
 import { Engine } from "../../../runtime/engine";
 import { encodePageToken } from "../../../runtime/api/pagination";
 import { keyspace } from "../../../runtime/cluster/keys";
+import { decodeBucket } from "../../../runtime/cluster/records";
 import type { RecordingExecutor } from "../../../runtime/executor/recording";
 
 const M1 = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
@@ -141,13 +142,15 @@ describe("GET /fleet/v1/units/<name> and DELETE /fleet/v1/units/<name> (engine a
     expectEmpty(await api.put(unitPath("gone.service"), { desiredState: "launched", options: opts }), 201);
     await eventually(async () => (await getUnit("gone.service")).currentState === "launched", 8000, "gone.service launched");
     expect((await cp.store.range(ks.machineSchedule(M2))).kvs.map((kv) => kv.key)).toContain(ks.assignment(M2, "gone.service"));
+    expect(decodeBucket((await cp.store.get(ks.assignment(M2, "gone.service")))!.value)!.map((a) => a.unit)).toContain("gone.service");
 
     expectEmpty(await api.del(unitPath("gone.service")), 204);
     expectError(await api.get(unitPath("gone.service")), 404);
     expectError(await api.del(unitPath("gone.service")), 404, "unit does not exist");
     expect((await api.all<{ name: string }>("/units", "units")).map((u) => u.name)).not.toContain("gone.service");
 
-    await eventually(async () => !(await cp.store.get(ks.assignment(M2, "gone.service"))), 8000, "assignment withdrawn");
+    const assignedGone = async () => (decodeBucket((await cp.store.get(ks.assignment(M2, "gone.service")))?.value ?? "") ?? []).some((a) => a.unit === "gone.service");
+    await eventually(async () => !(await assignedGone()), 8000, "assignment withdrawn");
     const rec = exec.get(M2)!;
     await eventually(() => rec.calls.some((c) => c.unit === "gone.service" && c.op === "unload"), 8000, "agent unloads gone.service");
     // The executor's own record: started once, stopped once, then unloaded.

@@ -2,7 +2,7 @@
 // fixture renews (until `kill`), units are records as the API writes them, and time is a
 // manual clock shared with the store, so lease expiry and failover take milliseconds.
 import { keyspace } from "../../../runtime/cluster/keys";
-import { decodeAssignment, decodeUnschedulable, type Assignment, type JobState, type MachineRecord, type UnitRecord } from "../../../runtime/cluster/records";
+import { decodeBucket, decodeUnschedulable, type Assignment, type JobState, type MachineRecord, type UnitRecord } from "../../../runtime/cluster/records";
 import { Engine, type EngineEvent, type EngineOptions } from "../../../runtime/engine/engine";
 import { ManualClock, openStore, type LeaseId, type Store } from "../../../runtime/store";
 import { hashOptions } from "../../../units";
@@ -60,15 +60,15 @@ export class Cluster {
   async schedule(): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     for (const kv of (await this.store.range(this.ks.schedule)).kvs) {
-      const [machine, unit] = kv.key.slice(this.ks.schedule.length).split("/") as [string, string];
-      out.set(unit, [...(out.get(unit) ?? []), machine].sort());
+      const [machine] = kv.key.slice(this.ks.schedule.length).split("/") as [string, string];
+      for (const a of decodeBucket(kv.value) ?? []) out.set(a.unit, [...(out.get(a.unit) ?? []), machine].sort());
     }
     return out;
   }
 
   async assignment(machine: string, unit: string): Promise<Assignment | undefined> {
     const kv = await this.store.get(this.ks.assignment(machine, unit));
-    return kv && decodeAssignment(kv.value);
+    return kv ? decodeBucket(kv.value)?.find((a) => a.unit === unit) : undefined;
   }
 
   async reasons(): Promise<Map<string, string>> {

@@ -3,6 +3,7 @@
 import { startControlPlane, eventually, type TestControlPlane } from "../../support/cluster";
 import type { RecordingExecutor } from "../../../runtime/executor/recording";
 import { keyspace } from "../../../runtime/cluster/keys";
+import { encodeBucket } from "../../../runtime/cluster/records";
 import { hashOptions } from "../../../units";
 import { send } from "../../../runtime/client/transport";
 
@@ -17,7 +18,8 @@ afterEach(async () => {
 });
 
 async function assign(unit: string, machine: string, desiredState: "loaded" | "launched" = "launched") {
-  await cp.store.put(ks.assignment(machine, unit), JSON.stringify({ unit, hash: hashOptions(hello), desiredState, global: false }));
+  // As the engine writes it: the unit's bucket record (one unit per bucket here).
+  await cp.store.put(ks.assignment(machine, unit), encodeBucket([JSON.stringify({ unit, hash: hashOptions(hello), desiredState, global: false })]));
 }
 
 describe("agents and a server", () => {
