@@ -14,6 +14,7 @@ import { newToken, sha256Hex } from "../runtime/api/auth";
 import { unitRules } from "../runtime/cluster/unit-rules";
 import { systemClock } from "../runtime/clock";
 import { Registry } from "../runtime/cluster/registry";
+import { decodeBucket, decodeStateBucket } from "../runtime/cluster/records";
 import { Agent } from "../runtime/agent/agent";
 import { AgentApi } from "../runtime/agent/api";
 import { RecordingExecutor } from "../runtime/executor/recording";
@@ -83,9 +84,12 @@ export async function main(): Promise<void> {
     }
     const t1 = performance.now();
     await engine.start();
-    await waitFor("every unit placed", 300_000, async () => (await store.range(registry.keys.schedule)).kvs.length >= UNITS, 50);
+    // Assignments and states are kept in bucket records: count the records inside.
+    const count = async (prefix: string, decode: (t: string) => unknown[] | undefined) =>
+      (await store.range(prefix)).kvs.reduce((n, kv) => n + (decode(kv.value)?.length ?? 0), 0);
+    await waitFor("every unit placed", 300_000, async () => (await count(registry.keys.schedule, decodeBucket)) >= UNITS, 50);
     const placedS = (performance.now() - t1) / 1000;
-    await waitFor("every unit launched", 600_000, async () => (await store.range(registry.keys.states)).kvs.length >= UNITS, 200);
+    await waitFor("every unit launched", 600_000, async () => (await count(registry.keys.states, decodeStateBucket)) >= UNITS, 200);
     const launchedS = (performance.now() - t1) / 1000;
     const rate = UNITS / placedS;
     console.log(

@@ -9,8 +9,9 @@
 //                                           fall in bucket 0..f (records.ts bucketOf),
 //                                           written by the engine leader only
 //   <root>/unschedulable/<unitName>         why the engine could not place a unit
-//   <root>/states/<machineId>/<unitName>    UnitStateRecord reported by the agent,
-//                                           attached to the machine's lease
+//   <root>/states/<machineId>/<bucket>      the UnitStateRecords the agent reported for
+//                                           the units of that bucket, attached to the
+//                                           machine's lease
 //   <root>/credentials/<machineId>          sha256 of the machine's own API token
 //   <root>/engine/leader                    the engine leader's lease-bound key
 //
@@ -40,6 +41,7 @@ export interface Keyspace {
   scheduleBucket(machineId: string, bucket: string): string;
   unschedulableUnit(name: string): string;
   machineStates(machineId: string): string;
+  /** The bucket record holding `unit`'s state on the machine. */
   unitState(machineId: string, unit: string): string;
   credential(machineId: string): string;
 }
@@ -67,7 +69,7 @@ export function keyspace(root = DEFAULT_ROOT): Keyspace {
     scheduleBucket: (id, bucket) => `${ks.schedule}${id}/${bucket}`,
     unschedulableUnit: (name) => ks.unschedulable + name,
     machineStates: (id) => `${ks.states}${id}/`,
-    unitState: (id, unit) => `${ks.states}${id}/${unit}`,
+    unitState: (id, unit) => `${ks.states}${id}/${bucketOf(unit)}`,
     credential: (id) => ks.credentials + id,
   };
 }

@@ -5,7 +5,7 @@
 import { StoreError, type LeaseId, type Store, type TxnOp } from "../store/types";
 import type { Keyspace } from "./keys";
 import { hashEquals } from "../api/auth";
-import { decodeMachine, decodeUnitState, type MachineRecord, type UnitStateRecord } from "./records";
+import { decodeMachine, encodeStateBucket, type MachineRecord, type UnitStateRecord } from "./records";
 
 /** What the server stores beside the public record (never returned by the API). */
 export interface MachineEntry extends MachineRecord {
@@ -111,26 +111,29 @@ export class Membership {
   }
 
   /**
-   * Replaces everything the machine reported with `states`, writing only what changed,
-   * each key on the machine's lease. false when the machine holds no live lease.
+   * Replaces everything the machine reported with `states`, rewriting only the state
+   * buckets whose text changed, each on the machine's lease. false when the machine
+   * holds no live lease. A name reported twice keeps its last state.
    */
   async reportStates(machineId: string, states: readonly UnitStateRecord[]): Promise<boolean> {
     const lease = await this.leaseOf(machineId);
     if (!lease) return false;
-    const prefix = this.keys.machineStates(machineId);
-    const current = await this.store.range(prefix);
+    const current = await this.store.range(this.keys.machineStates(machineId));
     const before = new Map<string, string>();
     for (const kv of current.kvs) before.set(kv.key, kv.value);
-    const ops: TxnOp[] = [];
-    const seen = new Set<string>();
+    const groups = new Map<string, Map<string, string>>();
     for (const s of states) {
       const key = this.keys.unitState(machineId, s.name);
-      seen.add(key);
-      const value = JSON.stringify(s);
-      const old = before.get(key);
-      if (old === undefined || old !== value || !decodeUnitState(old)) ops.push({ type: "put", key, value, lease });
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = new Map()));
+      g.set(s.name, JSON.stringify(s));
     }
-    for (const key of before.keys()) if (!seen.has(key)) ops.push({ type: "delete", key });
+    const ops: TxnOp[] = [];
+    for (const [key, g] of groups) {
+      const value = encodeStateBucket([...g.keys()].sort().map((n) => g.get(n)!));
+      if (before.get(key) !== value) ops.push({ type: "put", key, value, lease });
+    }
+    for (const key of before.keys()) if (!groups.has(key)) ops.push({ type: "delete", key });
     try {
       for (let i = 0; i < ops.length; i += TXN_BATCH) await this.store.txn([], ops.slice(i, i + TXN_BATCH));
     } catch (err) {

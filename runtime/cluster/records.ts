@@ -151,10 +151,35 @@ export function decodeBucket(text: string): Assignment[] | undefined {
 }
 
 export function decodeUnitState(text: string): UnitStateRecord | undefined {
-  const o = parseObject(text);
+  return checkUnitState(parseObject(text));
+}
+
+function checkUnitState(o: Record<string, unknown> | undefined): UnitStateRecord | undefined {
   if (!o || !isStr(o.name) || !isStr(o.hash) || !isStr(o.machineID)) return undefined;
   if (!isStr(o.systemdLoadState) || !isStr(o.systemdActiveState) || !isStr(o.systemdSubState)) return undefined;
   return o as unknown as UnitStateRecord;
+}
+
+/**
+ * A machine's reported states, grouped like its assignments: states/<machine>/<bucket>
+ * holds {"states":[UnitStateRecord, ...]} for the units of that bucket (bucketOf),
+ * sorted by name. A report rewrites only the buckets whose text changed.
+ */
+export function encodeStateBucket(stateTexts: readonly string[]): string {
+  return `{"states":[${stateTexts.join(",")}]}`;
+}
+
+/** A state bucket's records; undefined when it or any entry in it is malformed. */
+export function decodeStateBucket(text: string): UnitStateRecord[] | undefined {
+  const o = parseObject(text);
+  if (!o || !Array.isArray(o.states)) return undefined;
+  const out: UnitStateRecord[] = [];
+  for (const entry of o.states as unknown[]) {
+    const st = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? checkUnitState(entry as Record<string, unknown>) : undefined;
+    if (!st) return undefined;
+    out.push(st);
+  }
+  return out;
 }
 
 export function decodeMetadata(text: string): Record<string, string> | undefined {

@@ -11,7 +11,7 @@ import {
   decodeMachine,
   decodeMetadata,
   decodeUnit,
-  decodeUnitState,
+  decodeStateBucket,
   decodeUnschedulable,
   type Assignment,
   type JobState,
@@ -183,10 +183,7 @@ export class Registry {
       }
     }
     const stateOf = new Map<string, UnitStateRecord>();
-    for (const kv of states.kvs) {
-      const s = decodeUnitState(kv.value);
-      if (s) stateOf.set(`${s.machineID}/${s.name}`, s);
-    }
+    for (const kv of states.kvs) for (const s of decodeStateBucket(kv.value) ?? []) stateOf.set(`${s.machineID}/${s.name}`, s);
     const reasons = new Map<string, string>();
     for (const kv of unsched.kvs) {
       const u = decodeUnschedulable(kv.value);
@@ -217,7 +214,7 @@ export class Registry {
     if (!u) return undefined;
     const stateOf = new Map<string, UnitStateRecord>();
     states.forEach((s, i) => {
-      const st = s ? decodeUnitState(s.value) : undefined;
+      const st = s ? decodeStateBucket(s.value)?.find((x) => x.name === name) : undefined;
       if (st) stateOf.set(machines[i]!, st);
     });
     return unitView(u, [...machines], (m) => stateOf.get(m), unsched ? decodeUnschedulable(unsched.value)?.reason : undefined);
@@ -228,11 +225,11 @@ export class Registry {
     const r = await this.store.range(prefix);
     const out: UnitStateRecord[] = [];
     for (const kv of r.kvs) {
-      const s = decodeUnitState(kv.value);
-      if (!s) continue;
-      if (filter.machineID && s.machineID !== filter.machineID) continue;
-      if (filter.unitName && s.name !== filter.unitName) continue;
-      out.push(s);
+      for (const s of decodeStateBucket(kv.value) ?? []) {
+        if (filter.machineID && s.machineID !== filter.machineID) continue;
+        if (filter.unitName && s.name !== filter.unitName) continue;
+        out.push(s);
+      }
     }
     return out;
   }
