@@ -85,7 +85,8 @@ export function parseUnitBatch(body: unknown): UnitWrite[] {
  * its own outcome, as fleetctl treats each unit of a command on its own. 200 with one
  * result per unit, in request order: {name, status: 201|204}, or {name, status:
  * 400|404|409, message} for a unit that was refused (and left unchanged). New units are
- * created 128 to a transaction.
+ * created 128 to a transaction, eight transactions in flight (etcd commits concurrent
+ * proposals together: measured faster than four or sixteen).
  */
 async function writeUnits(deps: HafenRoutesDeps, ctx: RequestContext): Promise<Reply> {
   const writes = parseUnitBatch(await readJson(ctx.req, deps.bodyLimit));
@@ -96,7 +97,7 @@ async function writeUnits(deps: HafenRoutesDeps, ctx: RequestContext): Promise<R
     if (problem) results[i] = { name: w.name, status: 400, message: problem };
     else valid.push(i);
   });
-  const applied = await applyMany(deps.registry, deps.rules, valid.map((i) => writes[i]!), { chunk: 128, concurrency: 4 });
+  const applied = await applyMany(deps.registry, deps.rules, valid.map((i) => writes[i]!), { chunk: 128, concurrency: 8 });
   valid.forEach((i, k) => (results[i] = applied[k]!));
   return json(200, { results });
 }
