@@ -56,6 +56,8 @@ export class Agent {
   private readonly wake = new Set<() => void>();
   /** What the servers were last told, so periodic reports of nothing new are skipped. */
   private lastReport = { text: "", at: 0 };
+  private reporting: Promise<void> | undefined;
+  private reportAgain = false;
 
   constructor(private readonly opts: AgentOptions) {
     this.ttlMs = opts.leaseTtlSeconds * 1000;
@@ -242,12 +244,27 @@ export class Agent {
     }, this.opts.reconcileIntervalMs ?? 10_000);
   }
 
-  /** State reports are debounced (10 ms): a burst of executor changes becomes one request. */
+  /**
+   * State reports are debounced (10 ms): a burst of executor changes becomes one request.
+   * At most one is in flight — concurrent ones could land out of order (an older state
+   * last) and, during a burst, each held all states at once (agent memory); changes
+   * meanwhile are sent in one report when it returns.
+   */
   private scheduleReport(): void {
     if (this.reportTimer || this.stopped) return;
     this.reportTimer = this.opts.clock.setTimeout(() => {
       this.reportTimer = undefined;
-      void this.report();
+      if (this.reporting) {
+        this.reportAgain = true;
+        return;
+      }
+      this.reporting = this.report().finally(() => {
+        this.reporting = undefined;
+        if (this.reportAgain) {
+          this.reportAgain = false;
+          this.scheduleReport();
+        }
+      });
     }, 10);
   }
 

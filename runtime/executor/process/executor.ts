@@ -29,6 +29,8 @@ export interface ProcessExecutorOptions {
   readonly journalDir: string;
   /** Size at which a unit's journal file is rotated. Default 1 MiB. */
   readonly journalMaxBytes?: number;
+  /** Interval of the journal size check while units run (see journal.ts). Default 1 s. */
+  readonly journalCheckMs?: number;
   /** JSONL file every ExecutorEvent is appended to (the failover tests read it). */
   readonly eventLog?: string;
   /** Events kept in memory. Default 10,000. */
@@ -89,7 +91,13 @@ export class ProcessExecutor implements Executor {
   constructor(private readonly opts: ProcessExecutorOptions) {
     this.id = opts.id ?? randomBytes(8).toString("hex");
     const clock = opts.clock ?? systemClock;
-    this.journalStore = new JournalStore(opts.journalDir, opts.journalMaxBytes, () => clock.now());
+    this.journalStore = new JournalStore({
+      dir: opts.journalDir,
+      now: () => clock.now(),
+      clock,
+      ...(opts.journalMaxBytes !== undefined ? { maxBytes: opts.journalMaxBytes } : {}),
+      ...(opts.journalCheckMs !== undefined ? { checkMs: opts.journalCheckMs } : {}),
+    });
     this.record = new EventRecord({ clock, ...(opts.monotonic ? { monotonic: opts.monotonic } : {}), ...(opts.eventLog ? { file: opts.eventLog } : {}), ...(opts.eventCapacity ? { capacity: opts.eventCapacity } : {}) });
     this.guard = opts.guard ?? (opts.host ? NO_GUARD : new ShellGuard({ executorId: this.id, ...(opts.eventLog ? { eventLog: opts.eventLog } : {}) }));
     this.facts = localHostFacts(opts.hostFacts);
@@ -139,6 +147,7 @@ export class ProcessExecutor implements Executor {
     if (!c) return;
     await c.stop();
     this.units.delete(name);
+    this.journalStore.forget(name);
   }
 
   async list(): Promise<readonly UnitStatus[]> {
@@ -168,7 +177,7 @@ export class ProcessExecutor implements Executor {
     this.closed = true;
     await Promise.all([...this.units.values()].map((c) => c.stop()));
     await this.guard.close();
-    await this.journalStore.flush();
+    this.journalStore.close();
     this.listeners.clear();
   }
 

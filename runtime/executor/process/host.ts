@@ -8,11 +8,10 @@
 // KillMode=control-group. Such groups survive their parent's death by design, so the
 // executor also tells a guard process (guard.ts) about every group; the guard kills them
 // when the host process disappears, however it dies.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
 import { access, readdir, readFile, stat } from "node:fs/promises";
-import { readdirSync, readFileSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
+import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 import type { ExitStatus } from "./outcome";
 
 export interface SpawnSpec {
@@ -22,27 +21,26 @@ export interface SpawnSpec {
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /**
+   * File the process gets as stdout and stderr, opened for appending (created if
+   * missing): its output goes there without passing through this process.
+   */
+  readonly output: string;
 }
 
 export interface SpawnHooks {
-  /** One line of output, without its newline (long lines arrive in pieces). */
-  readonly onLine: (stream: "out" | "err", line: string) => void;
   /** Called synchronously right after the fork, before anything else can run. */
   readonly onPid: (pid: number) => void;
 }
 
 export interface ChildHandle {
   readonly pid: number;
-  /** Settles when the process has exited (its output may still be draining). */
+  /** Settles when the process has exited; everything it wrote is in its output file by then. */
   readonly exit: Promise<ExitStatus>;
-  /**
-   * Settles when its stdout and stderr reached EOF — all its lines are in the journal.
-   * May never settle while a background child holds the pipes open.
-   */
-  readonly drained: Promise<void>;
 }
 
-export type SpawnOutcome = { readonly ok: true; readonly child: ChildHandle } | { readonly ok: false; readonly error: string };
+/** A failed spawn: the output file could not be opened (systemd's step STDOUT), or exec failed. */
+export type SpawnOutcome = { readonly ok: true; readonly child: ChildHandle } | { readonly ok: false; readonly stage: "output" | "exec"; readonly error: string };
 
 export interface ProcessHost {
   /** Spawns in a new process group; settles once exec succeeded or failed. */
@@ -61,40 +59,6 @@ export interface ProcessHost {
   listDirectory(path: string): Promise<string[] | undefined>;
 }
 
-/** systemd's LineMax= default: longer lines are split. */
-export const LINE_MAX = 48 * 1024;
-
-/** Turns chunks into lines: UTF-8 safe across chunks, "\r\n" kept as "\r" dropped. */
-export class LineSplitter {
-  private readonly decoder = new StringDecoder("utf8");
-  private rest = "";
-
-  constructor(private readonly emit: (line: string) => void) {}
-
-  push(chunk: Buffer): void {
-    this.rest += this.decoder.write(chunk);
-    for (let nl = this.rest.indexOf("\n"); nl >= 0; nl = this.rest.indexOf("\n")) {
-      this.emitLine(this.rest.slice(0, nl));
-      this.rest = this.rest.slice(nl + 1);
-    }
-    while (this.rest.length > LINE_MAX) {
-      this.emit(this.rest.slice(0, LINE_MAX));
-      this.rest = this.rest.slice(LINE_MAX);
-    }
-  }
-
-  end(): void {
-    this.rest += this.decoder.end();
-    if (this.rest !== "") this.emitLine(this.rest);
-    this.rest = "";
-  }
-
-  private emitLine(line: string): void {
-    const l = line.endsWith("\r") ? line.slice(0, -1) : line;
-    for (let i = 0; i < l.length || i === 0; i += LINE_MAX) this.emit(l.slice(i, i + LINE_MAX));
-  }
-}
-
 function kill(target: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(target, signal);
@@ -108,6 +72,12 @@ function kill(target: number, signal: NodeJS.Signals | 0): boolean {
  * Live process groups from one /proc scan, cached briefly: stopping many units polls
  * many groups, and one scan answers them all. Zombies do not count — in containers whose
  * PID 1 never reaps, an orphan stays a zombie forever yet holds nothing.
+ * A scan reads every process's stat file, so it costs O(processes on the computer) —
+ * with a few thousand (local machines side by side) ~0.1 s of CPU and as much garbage.
+ * So it is the last resort: a group whose leader (pid = pgid, always a child of ours)
+ * still runs is alive, and so is one whose leader is a zombie that libuv is about to reap
+ * (the next poll, after the reap, sees the truth); only a group whose leader is gone
+ * while kill(-pgid, 0) still succeeds (leftover children, perhaps zombies) needs a scan.
  */
 class ProcGroups {
   private at = -Infinity;
@@ -119,6 +89,7 @@ class ProcGroups {
   }
 
   has(pgid: number): boolean {
+    if (leaderHolds(pgid)) return true;
     const now = performance.now();
     if (now - this.at > 10) {
       this.live = scanLiveGroups();
@@ -128,18 +99,35 @@ class ProcGroups {
   }
 }
 
+/** State, parent and process group of a process, from /proc/<pid>/stat; undefined when gone. */
+function procStat(pid: number | string): { state: string; ppid: number; pgrp: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    // "pid (comm) S ppid pgrp …" — comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ", 3);
+    return { state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+  } catch {
+    return undefined; // the process ended (or never was)
+  }
+}
+
+const dead = (state: string) => state === "Z" || state === "X";
+
+/**
+ * True when process `pgid` still leads group `pgid` (not a reused pid) and either runs
+ * or is our own unreaped child.
+ */
+function leaderHolds(pgid: number): boolean {
+  const p = procStat(pgid);
+  return p !== undefined && p.pgrp === pgid && (!dead(p.state) || p.ppid === process.pid);
+}
+
 function scanLiveGroups(): Set<number> {
   const live = new Set<number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "latin1");
-      // "pid (comm) S ppid pgrp …" — comm may hold spaces and parentheses.
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (fields[0] !== "Z" && fields[0] !== "X") live.add(Number(fields[2]));
-    } catch {
-      // the process ended during the scan
-    }
+    const p = procStat(entry);
+    if (p && !dead(p.state)) live.add(p.pgrp);
   }
   return live;
 }
@@ -174,25 +162,26 @@ export function nodeProcessHost(): ProcessHost {
 }
 
 function spawnDetached(spec: SpawnSpec, hooks: SpawnHooks): Promise<SpawnOutcome> {
-  const child = spawn(spec.file, spec.argv.slice(1), {
-    argv0: spec.argv[0],
-    env: spec.env,
-    cwd: spec.cwd,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  let fd: number;
+  try {
+    fd = openSync(spec.output, "a");
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return Promise.resolve({ ok: false, stage: "output", error: `${spec.output}: ${err.code ?? "error"}: ${err.message}` });
+  }
+  let child: ChildProcess;
+  try {
+    // The child gets its own copies of the descriptor during spawn(), so ours closes
+    // right after: the unit's processes then hold the file alone.
+    child = spawn(spec.file, spec.argv.slice(1), { argv0: spec.argv[0], env: spec.env, cwd: spec.cwd, detached: true, stdio: ["ignore", fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
   if (child.pid !== undefined) hooks.onPid(child.pid);
   child.on("error", () => undefined); // later errors (none expected) must not crash the host
-  const out = new LineSplitter((l) => hooks.onLine("out", l));
-  const err = new LineSplitter((l) => hooks.onLine("err", l));
-  child.stdout?.on("data", (c: Buffer) => out.push(c));
-  child.stdout?.on("end", () => out.end());
-  child.stderr?.on("data", (c: Buffer) => err.push(c));
-  child.stderr?.on("end", () => err.end());
   const exit = new Promise<ExitStatus>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  const drained = new Promise<void>((resolve) => child.once("close", () => resolve()));
   return new Promise((resolve) => {
-    child.once("spawn", () => resolve({ ok: true, child: { pid: child.pid!, exit, drained } }));
-    child.once("error", (e: NodeJS.ErrnoException) => resolve({ ok: false, error: `${e.code ?? "error"}: ${e.message}` }));
+    child.once("spawn", () => resolve({ ok: true, child: { pid: child.pid!, exit } }));
+    child.once("error", (e: NodeJS.ErrnoException) => resolve({ ok: false, stage: "exec", error: `${e.code ?? "error"}: ${e.message}` }));
   });
 }

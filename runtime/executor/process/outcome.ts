@@ -18,6 +18,7 @@ const CORE_SIGNALS: readonly string[] = ["SIGABRT", "SIGBUS", "SIGFPE", "SIGILL"
 /** Exit statuses systemd uses when it could not even exec the command. */
 export const EXIT_CHDIR = 200;
 export const EXIT_EXEC = 203;
+export const EXIT_STDOUT = 209;
 
 /** Result of a main process exit, with SuccessExitStatus= applied. */
 export function mainResult(s: ExitStatus, config: Pick<ServiceConfig, "type" | "successExitStatus">): ServiceResult {
@@ -61,7 +62,7 @@ export function shouldRestart(policy: RestartPolicy, result: ServiceResult): boo
 /** "code=exited, status=1/FAILURE" / "code=killed, signal=TERM", as systemd logs exits. */
 export function describeExit(s: ExitStatus): string {
   if (s.code !== null) {
-    const name = s.code === 0 ? "/SUCCESS" : s.code === 1 ? "/FAILURE" : s.code === EXIT_EXEC ? "/EXEC" : s.code === EXIT_CHDIR ? "/CHDIR" : "";
+    const name = s.code === 0 ? "/SUCCESS" : s.code === 1 ? "/FAILURE" : s.code === EXIT_EXEC ? "/EXEC" : s.code === EXIT_CHDIR ? "/CHDIR" : s.code === EXIT_STDOUT ? "/STDOUT" : "";
     return `code=exited, status=${s.code}${name}`;
   }
   return `code=killed, signal=${(s.signal ?? "SIGKILL").replace(/^SIG/, "")}`;

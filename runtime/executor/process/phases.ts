@@ -23,7 +23,6 @@ export interface PhaseContext {
 export type StartOutcome = "ok" | "cancelled" | Exclude<ServiceResult, "success">;
 
 const SIGKILL_WAIT_MS = 5000;
-const DRAIN_MS = 100;
 
 /** Runs start-pre, start and start-post; "ok" when the unit counts as started. */
 export async function startPhase(ctx: PhaseContext): Promise<StartOutcome> {
@@ -76,11 +75,6 @@ async function runToEnd(ctx: PhaseContext, cmd: ExecCommand, role: "main" | "con
     run.log(`${run.unit}: ${label} operation timed out. Terminating.`);
     return { kind: "timeout" };
   }
-  // Let its last lines reach the journal before the next step logs (bounded: a
-  // background child may hold the pipes open for good).
-  const drain = after(clock, DRAIN_MS, undefined);
-  await Promise.race([sp.child.drained, drain.promise]);
-  drain.timer.cancel();
   return { kind: "exited", status: w, resources: false };
 }
 

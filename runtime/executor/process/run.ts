@@ -11,7 +11,7 @@ import type { JournalStore } from "../journal";
 import type { ServiceConfig } from "../service-config";
 import type { HostGuard } from "./guard";
 import type { ChildHandle, ProcessHost } from "./host";
-import { EXIT_CHDIR, EXIT_EXEC, type ExitStatus } from "./outcome";
+import { EXIT_CHDIR, EXIT_EXEC, EXIT_STDOUT, type ExitStatus } from "./outcome";
 
 export interface RunDeps {
   readonly clock: Clock;
@@ -84,7 +84,7 @@ export class Run {
   }
 
   log(text: string): void {
-    this.deps.journal.append(this.unit, "sys", undefined, text);
+    this.deps.journal.sys(this.unit, text);
   }
 
   /** Spawns one command of this run. `control` commands see $MAINPID while main lives. */
@@ -99,20 +99,21 @@ export class Run {
       return { ok: false, status: { code: EXIT_EXEC, signal: null }, resources: false };
     }
     const argv = expandArgv(cmd, env.env);
-    let pid: number | undefined;
     const outcome = await this.deps.host.spawn(
-      { file, argv, env: Object.fromEntries(env.env), cwd },
+      { file, argv, env: Object.fromEntries(env.env), cwd, output: this.deps.journal.outputPath(this.unit) },
       {
         onPid: (p) => {
-          pid = p;
           this.groups.add(p);
           this.deps.guard.trackGroup(p);
           onPid(p);
         },
-        onLine: (stream, line) => this.deps.journal.append(this.unit, stream, pid, line),
       },
     );
     if (!outcome.ok) {
+      if (outcome.stage === "output") {
+        this.log(`${this.unit}: Failed to set up standard output: ${outcome.error}`);
+        return { ok: false, status: { code: EXIT_STDOUT, signal: null }, resources: false };
+      }
       this.log(`${this.unit}: Failed to execute ${file}: ${outcome.error}`);
       return { ok: false, status: { code: EXIT_EXEC, signal: null }, resources: false };
     }

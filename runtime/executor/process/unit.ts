@@ -114,8 +114,8 @@ export class UnitController {
 
   private begin(config: ServiceConfig): Promise<void> {
     if (!this.limiter.allow(this.deps.clock.now())) {
-      this.deps.journal.append(this.name, "sys", undefined, `${this.name}: Start request repeated too quickly.`);
-      this.deps.journal.append(this.name, "sys", undefined, `${this.name}: Failed with result 'start-limit-hit'.`);
+      this.deps.journal.sys(this.name, `${this.name}: Start request repeated too quickly.`);
+      this.deps.journal.sys(this.name, `${this.name}: Failed with result 'start-limit-hit'.`);
       this.setState("failed", "failed");
       return Promise.reject(new ExecutorError("start-limit-hit", this.name, `${this.name}: start request repeated too quickly (StartLimitBurst=${config.startLimit.burst} within ${formatTimeSpan(config.startLimit.intervalMs)})`));
     }
@@ -211,7 +211,7 @@ export class UnitController {
     const n = ++this.restarts;
     this.setState("activating", "auto-restart");
     this.deps.events.record({ unit: this.name, event: "restarting", detail: `in ${formatTimeSpan(config.restartMs)}, restart counter is at ${n}` });
-    this.deps.journal.append(this.name, "sys", undefined, `${this.name}: Scheduled restart job, restart counter is at ${n}.`);
+    this.deps.journal.sys(this.name, `${this.name}: Scheduled restart job, restart counter is at ${n}.`);
     this.restartTimer = armTimer(this.deps.clock, config.restartMs, () => {
       this.restartTimer = undefined;
       const c = this.compiled;

@@ -1,7 +1,7 @@
 // How the systemd executor reaches systemctl and journalctl: through a runner, so tests
 // can assert the exact commands (there is no systemd as PID 1 in CI containers).
 import { execFile, spawn } from "node:child_process";
-import { LineSplitter } from "../process/host";
+import { LineSplitter } from "../line-splitter";
 
 export interface RunResult {
   readonly code: number;

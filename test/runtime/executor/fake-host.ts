@@ -1,5 +1,7 @@
 // A scripted ProcessHost for the process executor's unit tests: processes are records
-// whose fate a `behave` function decides, time is a ManualClock. No process is spawned.
+// whose fate a `behave` function decides, time is a ManualClock. No process is spawned;
+// a behaviour's `lines` are appended to the spawn's output file, as a process would.
+import { appendFileSync } from "node:fs";
 import type { ChildHandle, ProcessHost, SpawnHooks, SpawnOutcome, SpawnSpec } from "../../../runtime/executor/process/host";
 import type { ExitStatus } from "../../../runtime/executor/process/outcome";
 import { ManualClock } from "../../../runtime/clock";
@@ -7,7 +9,8 @@ import { ManualClock } from "../../../runtime/clock";
 export type Behaviour =
   | { readonly kind: "exit"; readonly code: number; readonly afterMs?: number; readonly lines?: readonly string[] }
   | { readonly kind: "run"; readonly ignore?: readonly NodeJS.Signals[]; readonly lines?: readonly string[] }
-  | { readonly kind: "fail-exec" };
+  | { readonly kind: "fail-exec" }
+  | { readonly kind: "fail-output" };
 
 export class FakeProcess {
   status: ExitStatus | undefined;
@@ -61,16 +64,17 @@ export class FakeHost implements ProcessHost {
 
   async spawn(spec: SpawnSpec, hooks: SpawnHooks): Promise<SpawnOutcome> {
     const b = this.behave(spec.argv);
-    if (b.kind === "fail-exec") return { ok: false, error: "EACCES: permission denied" };
+    if (b.kind === "fail-exec") return { ok: false, stage: "exec", error: "EACCES: permission denied" };
+    if (b.kind === "fail-output") return { ok: false, stage: "output", error: `${spec.output}: ENOSPC: no space left on device` };
     const p = new FakeProcess(this.nextPid++, spec, b.kind === "run" ? (b.ignore ?? []) : []);
     this.processes.push(p);
     hooks.onPid(p.pid);
-    for (const l of b.lines ?? []) hooks.onLine("out", l);
+    if (b.lines?.length) appendFileSync(spec.output, b.lines.map((l) => `${l}\n`).join(""));
     if (b.kind === "exit") {
       if (b.afterMs) this.clock.setTimeout(() => p.die({ code: b.code, signal: null }), b.afterMs);
       else queueMicrotask(() => p.die({ code: b.code, signal: null }));
     }
-    const child: ChildHandle = { pid: p.pid, exit: p.exit, drained: p.exit.then(() => undefined) };
+    const child: ChildHandle = { pid: p.pid, exit: p.exit };
     return { ok: true, child };
   }
 

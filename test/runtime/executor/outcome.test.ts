@@ -16,6 +16,7 @@ test("clean exits: 0 always; HUP INT TERM PIPE only for daemons; SuccessExitStat
   expect(mainResult({ code: null, signal: "SIGUSR1" }, custom)).toBe("success");
   expect(controlResult({ code: null, signal: "SIGTERM" })).toBe("signal");
   expect(describeExit({ code: 1, signal: null })).toBe("code=exited, status=1/FAILURE");
+  expect(describeExit({ code: 209, signal: null })).toBe("code=exited, status=209/STDOUT");
   expect(describeExit({ code: null, signal: "SIGKILL" })).toBe("code=killed, signal=KILL");
 });
 

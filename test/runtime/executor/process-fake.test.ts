@@ -183,6 +183,20 @@ test("Type=simple with a missing program starts, then fails; Type=exec refuses t
   await expect(ex.start("e.service")).rejects.toMatchObject({ code: "start-failed" });
 });
 
+test("an output file the host cannot open fails the process with systemd's 209/STDOUT, before any exec", async () => {
+  const { ex, status } = setup(() => ({ kind: "fail-output" }));
+  await load(ex, [S("ExecStart", "/bin/main")]);
+  await ex.start("u.service");
+  await settle();
+  expect(await status()).toMatchObject({ activeState: "failed" });
+  const lines = await ex.journal("u.service", 10);
+  expect(lines).toContainEqual(expect.stringMatching(/^u\.service: Failed to set up standard output: \/.*u\.service\.log: ENOSPC: no space left on device$/));
+  expect(lines).toContain("u.service: Main process exited, code=exited, status=209/STDOUT");
+  await load(ex, [S("Type", "exec"), S("ExecStart", "/bin/main")], "e.service");
+  await expect(ex.start("e.service")).rejects.toMatchObject({ code: "start-failed" });
+  await ex.close();
+});
+
 test("a missing EnvironmentFile fails the start (result resources); '-' makes it optional", async () => {
   const { host, ex, status } = setup();
   await load(ex, [S("ExecStart", "/bin/main"), S("EnvironmentFile", "/etc/missing.env")]);

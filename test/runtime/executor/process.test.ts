@@ -1,6 +1,6 @@
 // The process executor with real processes (/bin/sh, sleep, true, false): what a local
 // machine's units actually do.
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ProcessExecutor, type ProcessExecutorOptions } from "../../../runtime/executor/process/executor";
@@ -176,7 +176,7 @@ test("Type=exec refuses a start whose program cannot run; bare names use the fix
 
 describe("journal", () => {
   test("stdout and stderr lines, last N, oldest first, across rotation; follow sees new lines", async () => {
-    const ex = executor({ journalMaxBytes: 2000 });
+    const ex = executor({ journalMaxBytes: 500 });
     const followed: string[] = [];
     const unfollow = ex.followJournal("log.service", (l) => followed.push(l));
     await run(ex, "log.service", [S("Type", "oneshot"), S("ExecStart", "/bin/sh -c 'i=0; while [ $i -lt 100 ]; do echo line $i; i=$((i+1)); done; echo oops >&2'")]);
@@ -190,11 +190,44 @@ describe("journal", () => {
     await ex.close();
     const dir = (ex as unknown as { opts: ProcessExecutorOptions }).opts.journalDir;
     const current = readFileSync(join(dir, "log.service.log"), "utf8");
-    expect(current.length).toBeLessThanOrEqual(2000);
     expect(current.split("\n").length).toBeLessThan(40); // so the 40 lines above came from both files
-    expect(readFileSync(join(dir, "log.service.log.1"), "utf8")).toMatch(/^\S+Z (out|err)\[\d+\] line \d+$/m);
+    const older = readFileSync(join(dir, "log.service.log.1"), "utf8");
+    expect(older.length).toBeLessThanOrEqual(500);
+    expect(older).toMatch(/^line \d+$/m); // output as the process wrote it, no tag
     expect(await ex.journal("nothing.service", 5)).toEqual([]);
     expect(await ex.journal("../etc/passwd", 5)).toEqual([]);
+  });
+
+  test("a running unit's output stays bounded: the periodic check truncates the file it keeps open", async () => {
+    const ex = executor({ journalMaxBytes: 4000, journalCheckMs: 20 });
+    const dir = (ex as unknown as { opts: ProcessExecutorOptions }).opts.journalDir;
+    await run(ex, "chatty.service", [S("ExecStart", "/bin/sh -c 'i=0; while :; do echo chatty line $i; i=$((i+1)); done'")]);
+    const file = join(dir, "chatty.service.log");
+    expect(await waitFor(() => existsSync(`${file}.1`))).toBe(true);
+    const sizes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      sizes.push(statSync(file).size, statSync(`${file}.1`).size);
+    }
+    // Bounded by the writes of one check interval on top of the cap, not by run time.
+    expect(Math.max(...sizes)).toBeLessThan(4 << 20);
+    expect(statSync(`${file}.1`).size).toBeLessThanOrEqual(4000);
+    const tail = await ex.journal("chatty.service", 5);
+    expect(tail).toHaveLength(5);
+    for (const l of tail) expect(l).toMatch(/^chatty line \d+$|^chatty line$|^chatty li|^\d*$/);
+    // After truncation the process writes at the start again: no run of NULs.
+    expect(readFileSync(file).includes(0)).toBe(false);
+    await ex.stop("chatty.service");
+  });
+
+  test("an output file that cannot be opened fails the start, and the lost journal lines are reported", async () => {
+    const ex = executor();
+    const dir = (ex as unknown as { opts: ProcessExecutorOptions }).opts.journalDir;
+    mkdirSync(join(dir, "noout.service.log")); // a directory: open for appending fails
+    await ex.load({ name: "noout.service", hash: "1", options: [S("Type", "exec"), S("ExecStart", "/bin/sleep 1000")] });
+    await expect(ex.start("noout.service")).rejects.toMatchObject({ code: "start-failed" });
+    expect(await status(ex, "noout.service")).toMatchObject({ activeState: "failed" });
+    await expect(ex.journal("noout.service", 5)).rejects.toThrow(/journal lines were lost/);
   });
 });
 
