@@ -56,8 +56,6 @@ export class Session {
   private debounce: TimerHandle | undefined;
   /** Time the last pass spent deciding and planning (not waiting for writes). */
   private lastCpuMs = 0;
-  /** When the last pass ended (clock time). */
-  private lastPassEnd = -Infinity;
   private interval: TimerHandle | undefined;
   private dirty: Trigger | undefined;
   private running: Promise<void> | undefined;
@@ -112,20 +110,13 @@ export class Session {
     if (section === "machines" || section === "metadata" || section === "units") this.kick("change", this.s.debounceMs);
   }
 
-  /**
-   * Schedules a pass. A change that finds the engine quiet (no pass for a debounce
-   * period) is decided at once: waiting only helps while changes keep coming, and then
-   * the spacing after each pass does the coalescing.
-   */
   private kick(trigger: Trigger, delayMs: number): void {
     if (this.closed || !this.ready) return;
     this.dirty ??= trigger;
     if (this.debounce || this.running) return;
-    const quiet = this.s.clock.now() - this.lastPassEnd >= this.s.debounceMs;
-    this.debounce = this.s.clock.setTimer(trigger === "change" && quiet ? 0 : delayMs, () => {
+    this.debounce = this.s.clock.setTimer(delayMs, () => {
       this.debounce = undefined;
       this.running = this.loop().finally(() => {
-        this.lastPassEnd = this.s.clock.now();
         this.running = undefined;
         if (this.dirty) this.kick(this.dirty, this.spacingMs());
         else this.wakeIdle();
