@@ -186,21 +186,23 @@ export class Session {
     const counts = { placements: 0, removals: 0, ops: 0, txns: 0 };
     const ks = this.s.keyspace;
     const sectionOf = (op: TxnOp) => (op.type !== "deletePrefix" && op.key.startsWith(ks.schedule) ? "schedule" : "unschedulable");
-    let first = true;
-    for (const ops of phases) {
-      for (let i = 0; i < ops.length; i += this.s.maxOpsPerPass) {
-        if (this.closed || (!first && this.mirror.inputsVersion !== inputs)) return { outcome: "interrupted", counts };
-        first = false;
-        const chunk = ops.slice(i, i + this.s.maxOpsPerPass);
-        const out = await writeFenced(this.s.store, this.election.fence(this.term), [chunk], { batchOps: this.s.batchOps, concurrency: this.s.writeConcurrency }, sectionOf);
-        counts.txns += out.txns;
-        if (out.kind === "fenced") {
-          this.election.lost(this.term, "a fenced write was refused: another engine leads");
-          return { outcome: "fenced", counts };
-        }
-        counts.ops += chunk.length;
-        await this.catchUp(out.revisions as ReadonlyMap<Section, number>);
+    // Chunks of maxOpsPerPass over the phases in order; within a chunk, writeFenced
+    // finishes one phase before the next (no echo wait in between, as before buckets).
+    const [removals, additions] = phases as [readonly TxnOp[], readonly TxnOp[]];
+    const all = [...removals, ...additions];
+    for (let i = 0; i < all.length; i += this.s.maxOpsPerPass) {
+      if (this.closed || (i > 0 && this.mirror.inputsVersion !== inputs)) return { outcome: "interrupted", counts };
+      const end = Math.min(all.length, i + this.s.maxOpsPerPass);
+      const cut = Math.min(Math.max(removals.length, i), end);
+      const chunkPhases = [all.slice(i, cut), all.slice(cut, end)];
+      const out = await writeFenced(this.s.store, this.election.fence(this.term), chunkPhases, { batchOps: this.s.batchOps, concurrency: this.s.writeConcurrency }, sectionOf);
+      counts.txns += out.txns;
+      if (out.kind === "fenced") {
+        this.election.lost(this.term, "a fenced write was refused: another engine leads");
+        return { outcome: "fenced", counts };
       }
+      counts.ops += end - i;
+      await this.catchUp(out.revisions as ReadonlyMap<Section, number>);
     }
     // Counted once the whole plan is in: an interrupted pass reports what it completed
     // in ops and txns only, and the next pass counts the assignments it completes.

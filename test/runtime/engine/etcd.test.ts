@@ -98,7 +98,12 @@ test("two engines on etcd: one places, the other takes over, machines' units mov
   expect(onM2.length).toBeGreaterThan(0);
   await store.revokeLease(leases.get("m2")!); // the machine's lease is gone: its key vanishes
   leases.delete("m2");
-  await eventually(async () => [...(await schedule()).values()].every((ms) => ms[0] !== "m2"), 5000);
+  // Removals land before additions (diff.ts), so "nothing on m2" holds a moment before
+  // the moved units are placed again: wait for both.
+  await eventually(async () => {
+    const s = await schedule();
+    return s.size === 21 && [...s.values()].every((ms) => ms[0] !== "m2");
+  }, 5000);
   const after = await schedule();
   expect(after.size).toBe(21);
   expect([...after.values()].every((ms) => ms.length === 1)).toBe(true);
