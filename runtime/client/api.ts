@@ -3,6 +3,7 @@
 // server's message) or TransportError (could not talk to it).
 import type { UnitOption } from "../executor/types";
 import type { JobState } from "../cluster/records";
+import type { UnitWrite, WriteResult } from "../api/unit-writes";
 import { errorFrom, parseJsonBody, send, type Credentials, type HttpResponse, type RequestOptions } from "./transport";
 
 export interface FleetUnit {
@@ -13,16 +14,9 @@ export interface FleetUnit {
   readonly machineID?: string;
 }
 
-/** One unit of POST /hafen/v1/units. */
-export interface UnitWriteRequest {
-  readonly name: string;
-  readonly options?: readonly UnitOption[];
-  readonly desiredState?: JobState;
-}
-
-export type UnitWriteResult =
-  | { readonly name: string; readonly status: 201 | 204 }
-  | { readonly name: string; readonly status: 400 | 404 | 409; readonly message: string };
+/** One unit of POST /hafen/v1/units, and its result: the server's own types. */
+export type UnitWriteRequest = UnitWrite;
+export type UnitWriteResult = WriteResult;
 
 export interface FleetUnitState {
   readonly name: string;
@@ -127,6 +121,7 @@ export class ApiClient {
    * server refuses has a status ≥ 400 and a message); a malformed request throws.
    */
   async writeUnits(writes: readonly UnitWriteRequest[]): Promise<UnitWriteResult[]> {
+    if (writes.length === 0) return [];
     const batches: string[][] = [[]];
     let bytes = 0;
     for (const w of writes) {
@@ -155,8 +150,7 @@ export class ApiClient {
     const worker = async () => {
       while (next < batches.length) {
         const i = next++;
-        if (batches[i]!.length > 0) results[i] = await send(batches[i]!);
-        else results[i] = [];
+        results[i] = await send(batches[i]!);
       }
     };
     await Promise.all([worker(), worker()]);

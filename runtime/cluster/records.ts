@@ -139,13 +139,19 @@ export function encodeBucket(assignmentTexts: readonly string[]): string {
 
 /** A bucket's assignments; undefined when the record or any entry in it is malformed. */
 export function decodeBucket(text: string): Assignment[] | undefined {
+  return decodeList(text, "assignments", checkAssignment);
+}
+
+/** The list under `field` of a bucket record, each entry checked; undefined if any fails. */
+function decodeList<T>(text: string, field: string, check: (o: Record<string, unknown>) => T | undefined): T[] | undefined {
   const o = parseObject(text);
-  if (!o || !Array.isArray(o.assignments)) return undefined;
-  const out: Assignment[] = [];
-  for (const entry of o.assignments as unknown[]) {
-    const a = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? checkAssignment(entry as Record<string, unknown>) : undefined;
-    if (!a) return undefined;
-    out.push(a);
+  const list = o?.[field];
+  if (!Array.isArray(list)) return undefined;
+  const out: T[] = [];
+  for (const entry of list as unknown[]) {
+    const v = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? check(entry as Record<string, unknown>) : undefined;
+    if (v === undefined) return undefined;
+    out.push(v);
   }
   return out;
 }
@@ -171,15 +177,7 @@ export function encodeStateBucket(stateTexts: readonly string[]): string {
 
 /** A state bucket's records; undefined when it or any entry in it is malformed. */
 export function decodeStateBucket(text: string): UnitStateRecord[] | undefined {
-  const o = parseObject(text);
-  if (!o || !Array.isArray(o.states)) return undefined;
-  const out: UnitStateRecord[] = [];
-  for (const entry of o.states as unknown[]) {
-    const st = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? checkUnitState(entry as Record<string, unknown>) : undefined;
-    if (!st) return undefined;
-    out.push(st);
-  }
-  return out;
+  return decodeList(text, "states", checkUnitState);
 }
 
 export function decodeMetadata(text: string): Record<string, string> | undefined {
