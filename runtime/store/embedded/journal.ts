@@ -84,9 +84,19 @@ export class Journal {
     return done;
   }
 
-  /** Starts a snapshot now (tests and tools); resolves when it is on disk. */
-  snapshotNow(): Promise<void> {
-    if (!this.snapshotting) this.snapshot();
+  /**
+   * Snapshots the state as it is now (tests and tools); resolves when that snapshot is on
+   * disk. A snapshot already running captured an older state, so it is awaited first and
+   * a fresh one is taken after it (unless another caller already started one meanwhile,
+   * which then also covers this call's state).
+   */
+  async snapshotNow(): Promise<void> {
+    const running = this.snapshotting;
+    if (running) {
+      await running;
+      if (this.snapshotting && this.snapshotting !== running) return this.snapshotting;
+    }
+    this.snapshot();
     return this.snapshotting!;
   }
 

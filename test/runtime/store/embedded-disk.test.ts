@@ -84,6 +84,21 @@ describe("torn tail and damage", () => {
 });
 
 describe("snapshots", () => {
+  it("an explicit snapshot taken while an automatic one runs still covers the latest write", async () => {
+    const dir = tempDir("hafen-snap-race-");
+    const store = await EmbeddedStore.open({ dir, snapshotBytes: 1 }); // every write starts a snapshot
+    const first = store.put("k/a", "1"); // starts an automatic snapshot of revision 2
+    const second = store.put("k/b", "2"); // lands while that snapshot is still being written
+    await Promise.all([first, second]);
+    await store.snapshot();
+    const { revision } = await second;
+    await store.close();
+    const again = await EmbeddedStore.open({ dir });
+    expect(again.recovery!.snapshotRevision).toBe(revision);
+    expect(again.recovery!.records).toBe(0);
+    await again.close();
+  });
+
   it("compacts the log into a snapshot and restarts from it with the same state", async () => {
     const dir = tempDir("hafen-snap-");
     const store = await EmbeddedStore.open({ dir, snapshotBytes: 2048 });
