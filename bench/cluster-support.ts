@@ -28,10 +28,48 @@ export interface BenchCluster {
   down(): Promise<void>;
 }
 
+/** Clusters up right now: an interrupted benchmark (Ctrl-C, SIGTERM) takes them down first. */
+const live = new Set<string>();
+let interruptHandled = false;
+
+function downOnInterrupt(): void {
+  if (interruptHandled) return;
+  interruptHandled = true;
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      console.error(`\nbench: ${sig}: taking down ${live.size} local cluster(s)`);
+      void Promise.allSettled([...live].map((dir) => takeDown(dir))).finally(() => process.exit(130));
+    });
+  }
+}
+
+/**
+ * Stops the cluster in `dir` and removes the directory. When stopping fails the directory
+ * is kept (its cluster.json is how `hafen local down` finds what still runs) and the
+ * error is raised: a benchmark must never leave unit processes behind unnoticed.
+ */
+async function takeDown(dir: string): Promise<void> {
+  try {
+    await localDown(dir);
+  } catch (err) {
+    throw new Error(`bench: could not stop the cluster in ${dir} (kept; run \`hafen local down --dir ${dir}\`): ${(err as Error).message}`);
+  }
+  live.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export async function benchCluster(opts: Omit<LocalUpOptions, "dir">): Promise<BenchCluster & { upMs: number }> {
+  downOnInterrupt();
   const dir = mkdtempSync(join(tmpdir(), "hafen-bench-"));
+  live.add(dir);
   const t0 = performance.now();
-  const info = await localUp({ ...opts, dir });
+  let info: LocalClusterInfo;
+  try {
+    info = await localUp({ ...opts, dir });
+  } catch (err) {
+    await takeDown(dir).catch((e: Error) => console.error(e.message));
+    throw err;
+  }
   const upMs = performance.now() - t0;
   return {
     dir,
@@ -39,11 +77,18 @@ export async function benchCluster(opts: Omit<LocalUpOptions, "dir">): Promise<B
     upMs,
     api: new ApiClient({ endpoint: info.endpoint, token: info.adminToken, timeoutMs: 30_000 }),
     state: () => readState(join(dir, "cluster.json"))!,
-    async down() {
-      await localDown(dir).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    down: () => takeDown(dir),
   };
+}
+
+/** Runs `fn` on a fresh cluster and always takes the cluster down after it. */
+export async function withCluster<T>(opts: Omit<LocalUpOptions, "dir">, fn: (c: BenchCluster & { upMs: number }) => Promise<T>): Promise<T> {
+  const c = await benchCluster(opts);
+  try {
+    return await fn(c);
+  } finally {
+    await c.down();
+  }
 }
 
 export const sleeperUnit: UnitOption[] = [{ section: "Service", name: "ExecStart", value: "/bin/sh -c 'exec sleep 3600'" }];

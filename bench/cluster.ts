@@ -16,6 +16,7 @@ import { measurePutRate } from "./store-rate";
 import { startEtcd, waitHealthy } from "../test/support/etcd";
 import {
   benchCluster,
+  withCluster,
   cpuTicks,
   launchedCount,
   leaderOf,
@@ -77,8 +78,15 @@ async function formation(): Promise<void> {
  */
 type Submit = "batch" | "fleet-put";
 
-async function launch(base: { etcd: number }, executor: "recording" | "process", n: number, submit: Submit): Promise<BenchCluster> {
-  const c = await benchCluster({ machines: 10, control: 3, executor });
+/** Launches `n` units on a fresh 10-machine cluster, prints the time, then runs `then` on it; the cluster is always taken down. */
+async function launch(base: { etcd: number }, executor: "recording" | "process", n: number, submit: Submit, then: (c: BenchCluster) => Promise<void> = async () => undefined): Promise<void> {
+  await withCluster({ machines: 10, control: 3, executor }, async (c) => {
+    await launchOn(c, base, executor, n, submit);
+    await then(c);
+  });
+}
+
+async function launchOn(c: BenchCluster, base: { etcd: number }, executor: "recording" | "process", n: number, submit: Submit): Promise<void> {
   const { ApiClient } = await import("../runtime/client/api");
   const apis = c.info.endpoints.map((endpoint) => new ApiClient({ endpoint, token: c.info.adminToken, timeoutMs: 30_000 }));
   const names = Array.from({ length: n }, (_, i) => `load${i}.service`);
@@ -103,7 +111,6 @@ async function launch(base: { etcd: number }, executor: "recording" | "process",
     executor === "recording" && submit === "batch" ? "≤ 1.3 s" : "-",
     `submit ${(submitted / 1000).toFixed(2)} s; ${(total / 1000 / equivalentPuts).toFixed(2)}x the time of ${n} raw etcd puts; fleet 13 s`,
   );
-  return c;
 }
 
 async function latency(c: BenchCluster, label: string): Promise<void> {
@@ -178,32 +185,22 @@ export async function main(): Promise<void> {
   if (sections.has("formation")) await formation();
   if (["launch", "launch-fleet", "launch-process"].some((s) => sections.has(s)) || sections.has("latency") || sections.has("idle") || sections.has("memory")) {
     console.log("\n-- control plane (recording executor)");
-    const c = await launch(base, "recording", 2000, "batch");
-    try {
+    await launch(base, "recording", 2000, "batch", async (c) => {
       if (sections.has("idle")) await idleCpu(c);
       if (sections.has("memory")) await memory(c);
       if (sections.has("latency")) await latency(c, "3-control etcd");
-    } finally {
-      await c.down();
-    }
+    });
     if (sections.has("launch-fleet")) {
       console.log("\n-- the same submitted as one fleet v1 PUT per unit");
-      await (await launch(base, "recording", 2000, "fleet-put")).down();
+      await launch(base, "recording", 2000, "fleet-put");
     }
     if (sections.has("launch-process")) {
       console.log("\n-- the same with real processes");
-      const p = await launch(base, "process", 2000, "batch");
-      if (sections.has("memory")) await memory(p);
-      await p.down();
+      await launch(base, "process", 2000, "batch", async (p) => {
+        if (sections.has("memory")) await memory(p);
+      });
     }
-    if (sections.has("latency")) {
-      const e = await benchCluster({ machines: 3, control: 1, executor: "recording" });
-      try {
-        await latency(e, "embedded store");
-      } finally {
-        await e.down();
-      }
-    }
+    if (sections.has("latency")) await withCluster({ machines: 3, control: 1, executor: "recording" }, (e) => latency(e, "embedded store"));
   }
   if (sections.has("failover")) {
     console.log("\n-- failover");

@@ -12,6 +12,9 @@ import type { Clock, Timer } from "../clock";
 import { plan, type DesiredUnit, type Task } from "./reconcile";
 import { AgentApi, LeaseLostError, type RegisterInfo } from "./api";
 
+/** Longest stretch of reconcile work between yields to I/O and timers. */
+const YIELD_EVERY_MS = 10;
+
 export interface AgentOptions {
   readonly info: RegisterInfo;
   readonly api: AgentApi;
@@ -108,12 +111,29 @@ export class Agent {
     this.lastRenewSentAt = Math.max(this.lastRenewSentAt, sentAt);
     this.fenceTimer?.cancel();
     const due = this.lastRenewSentAt + this.fenceAfterMs - this.opts.clock.now();
-    this.fenceTimer = this.opts.clock.setTimeout(() => this.fence("no lease renewal confirmed in time"), Math.max(0, due));
+    this.fenceTimer = this.opts.clock.setTimeout(() => this.fenceIfOverdue(), Math.max(0, due));
     if (this.fenced) {
       this.fenced = false;
       this.opts.log("lease confirmed: lease-bound units may run");
       this.queueReconcile();
     }
+  }
+
+  /**
+   * The fence timer fired. After a blocked event loop, timers run before pending I/O is
+   * read, so a renewal answer may already be waiting: let I/O run once (setImmediate
+   * follows the poll phase), then fence only if the last confirmed renewal is still
+   * overdue. The delay is one loop turn; the decision uses the newest facts.
+   */
+  private fenceIfOverdue(): void {
+    const fired = this.opts.clock.now();
+    setImmediate(() => {
+      if (this.fenced || this.stopped) return;
+      const overdue = this.opts.clock.now() - (this.lastRenewSentAt + this.fenceAfterMs);
+      if (overdue < 0) return; // a renewal landed meanwhile; renewed() re-armed the timer
+      const late = fired - (this.lastRenewSentAt + this.fenceAfterMs);
+      this.fence(`no lease renewal confirmed in time (last renewal sent ${Math.round(this.opts.clock.now() - this.lastRenewSentAt)} ms ago; the check ran ${Math.round(late)} ms late)`);
+    });
   }
 
   private fence(why: string): void {
@@ -197,9 +217,18 @@ export class Agent {
   private async reconcileOnce(): Promise<void> {
     const actual = await this.opts.executor.list();
     const tasks = plan({ desired: this.desired, actual, launched: this.launched, fenced: this.fenced });
+    let since = performance.now();
     for (const task of tasks) {
       if (this.stopped) return;
       await this.apply(task);
+      // A start's spawn() blocks the thread until the child has exec'd, and the 'spawn'
+      // event follows on nextTick: hundreds of starts in a row would hold the event loop
+      // for seconds, and a heartbeat answer sitting unread meanwhile would look like a
+      // lost lease. Yield to I/O and timers every few milliseconds of work.
+      if (performance.now() - since >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
     }
     if (tasks.length > 0) this.scheduleReport();
   }
