@@ -12,8 +12,10 @@ import type { Clock, Timer } from "../clock";
 import { plan, type DesiredUnit, type Task } from "./reconcile";
 import { AgentApi, LeaseLostError, type RegisterInfo } from "./api";
 
+/** How long executor changes gather before a state report is sent. */
+const REPORT_DEBOUNCE_MS = 2;
 /** Longest stretch of reconcile work between yields to I/O and timers. */
-const YIELD_EVERY_MS = 10;
+const YIELD_EVERY_MS = 50;
 
 export interface AgentOptions {
   readonly info: RegisterInfo;
@@ -274,10 +276,11 @@ export class Agent {
   }
 
   /**
-   * State reports are debounced (10 ms): a burst of executor changes becomes one request.
-   * At most one is in flight — concurrent ones could land out of order (an older state
-   * last) and, during a burst, each held all states at once (agent memory); changes
-   * meanwhile are sent in one report when it returns.
+   * State reports are debounced briefly (REPORT_DEBOUNCE_MS): the changes of one
+   * reconcile become one request. At most one is in flight — concurrent ones could land
+   * out of order (an older state last) and, during a burst, each held all states at once
+   * (agent memory); changes meanwhile are sent in one report when it returns, which is
+   * what coalesces a long burst.
    */
   private scheduleReport(): void {
     if (this.reportTimer || this.stopped) return;
@@ -294,7 +297,7 @@ export class Agent {
           this.scheduleReport();
         }
       });
-    }, 10);
+    }, REPORT_DEBOUNCE_MS);
   }
 
   private async report(): Promise<void> {

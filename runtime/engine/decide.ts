@@ -26,7 +26,9 @@ export function decide(snapshot: Snapshot): Decision {
   const globs = new GlobCache();
   const machines = [...snapshot.machines].sort((a, b) => byCodeUnit(a.id, b.id));
   const units = new Map<string, SchedUnit>();
-  for (const u of [...snapshot.units].sort((a, b) => byCodeUnit(a.name, b.name))) units.set(u.name, u);
+  // Units read by a range arrive in name order already; sort only when they are not.
+  const inOrder = snapshot.units.every((u, i, all) => i === 0 || byCodeUnit(all[i - 1]!.name, u.name) < 0);
+  for (const u of inOrder ? snapshot.units : [...snapshot.units].sort((a, b) => byCodeUnit(a.name, b.name))) units.set(u.name, u);
   const active = new Map<string, Rules>();
   const unschedulable = new Map<string, string>();
   for (const u of units.values()) {

@@ -17,7 +17,7 @@ export interface EngineOptions {
   readonly leaseTtlSeconds?: number;
   /** A full reconcile runs at least this often, changes or not (default 2000 ms). */
   readonly reconcileIntervalMs?: number;
-  /** Changes arriving within this window share one decide (default 20 ms). */
+  /** Changes arriving within this window share one decide (default 10 ms; a stream of changes is spaced further by spacingMs). */
   readonly debounceMs?: number;
   /**
    * Writes sent before a pass checks its input is still current (default 4096): a bigger
@@ -52,7 +52,7 @@ export interface EngineMetrics {
   readonly errors: number;
 }
 
-const DEFAULTS = { reconcileIntervalMs: 2000, debounceMs: 20, maxOpsPerPass: 4096, batchOps: 128, writeConcurrency: 4, catchUpTimeoutMs: 5000 };
+const DEFAULTS = { reconcileIntervalMs: 2000, debounceMs: 10, maxOpsPerPass: 4096, batchOps: 128, writeConcurrency: 4, catchUpTimeoutMs: 5000 };
 
 export class Engine {
   private readonly election: LeaderElection;

@@ -19,16 +19,17 @@ export function planOrder(units: ReadonlyMap<string, Rules>, globs: GlobCache): 
   const names = [...units.keys()];
   const index = new Map<string, number>();
   names.forEach((n, i) => index.set(n, i));
-  const nonGlobal = new NameIndex(
-    names.filter((n) => !units.get(n)!.global),
-    globs,
-  );
+  // Only Replaces needs the index; most clusters declare none, so it is built on demand.
+  let nonGlobalIndex: NameIndex | undefined;
+  const nonGlobal = () => (nonGlobalIndex ??= new NameIndex(names.filter((n) => !units.get(n)!.global), globs));
+  let edges = 0;
   const after: number[][] = names.map(() => []); // edge a → b: visit a before b
   const indegree = new Array<number>(names.length).fill(0);
   const followers = new Map<string, string[]>();
   const edge = (from: number, to: number) => {
     after[from]!.push(to);
     indegree[to]!++;
+    edges++;
   };
   names.forEach((name, i) => {
     const rules = units.get(name)!;
@@ -39,10 +40,11 @@ export function planOrder(units: ReadonlyMap<string, Rules>, globs: GlobCache): 
       const t = index.get(target);
       if (t !== undefined && t !== i) edge(t, i);
     }
-    if (rules.global) return;
-    for (const replaced of replacedBy(name, rules, nonGlobal, units, globs)) edge(i, index.get(replaced)!);
+    if (rules.global || rules.replaces.length === 0) return;
+    for (const replaced of replacedBy(name, rules, nonGlobal(), units, globs)) edge(i, index.get(replaced)!);
   });
-  const order = kahn(indegree, after).map((i) => names[i]!);
+  // Without edges the topological order is the name order itself.
+  const order = edges === 0 ? names : kahn(indegree, after).map((i) => names[i]!);
   const rank = new Map<string, number>();
   order.forEach((n, r) => rank.set(n, r));
   return { rank, order, followers };
