@@ -111,14 +111,19 @@ export class Agent {
 
   private renewed(sentAt: number): void {
     this.lastRenewSentAt = Math.max(this.lastRenewSentAt, sentAt);
-    this.fenceTimer?.cancel();
-    const due = this.lastRenewSentAt + this.fenceAfterMs - this.opts.clock.now();
-    this.fenceTimer = this.opts.clock.setTimeout(() => this.fenceIfOverdue(), Math.max(0, due));
+    this.armFence();
     if (this.fenced) {
       this.fenced = false;
       this.opts.log("lease confirmed: lease-bound units may run");
       this.queueReconcile();
     }
+  }
+
+  /** (Re)arms the fence timer for `fenceAfterMs` after the last confirmed renewal's send. */
+  private armFence(): void {
+    this.fenceTimer?.cancel();
+    const due = this.lastRenewSentAt + this.fenceAfterMs - this.opts.clock.now();
+    this.fenceTimer = this.opts.clock.setTimeout(() => this.fenceIfOverdue(), Math.max(0, due));
   }
 
   /**
@@ -132,7 +137,9 @@ export class Agent {
     setImmediate(() => {
       if (this.fenced || this.stopped) return;
       const overdue = this.opts.clock.now() - (this.lastRenewSentAt + this.fenceAfterMs);
-      if (overdue < 0) return; // a renewal landed meanwhile; renewed() re-armed the timer
+      // Not due (a renewal landed meanwhile, or the timer fired a little early by our
+      // clock): arm again for what is left. Returning without a timer would never fence.
+      if (overdue < 0) return this.armFence();
       const late = fired - (this.lastRenewSentAt + this.fenceAfterMs);
       this.fence(`no lease renewal confirmed in time (last renewal sent ${Math.round(this.opts.clock.now() - this.lastRenewSentAt)} ms ago; the check ran ${Math.round(late)} ms late)`);
     });

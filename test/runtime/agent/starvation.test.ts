@@ -110,6 +110,19 @@ describe("agent under a blocked event loop", () => {
     expect(logs.find((l) => l.startsWith("fencing"))).toMatch(/no lease renewal confirmed in time \(last renewal sent \d+ ms ago; the check ran \d+ ms late\)/);
   });
 
+  it("still fences when its timer fires a little early by the agent's clock", async () => {
+    // Node's timers count whole milliseconds on their own clock; the agent's clock may
+    // read a moment before the deadline when the timer fires.
+    const early = { now: () => systemClock.now() - 3, setTimeout: systemClock.setTimeout };
+    const logs: string[] = [];
+    const fake = fakeApi();
+    agent = new Agent({ info: INFO, api: fake.api, executor: new RecordingExecutor(), clock: early, leaseTtlSeconds: 1, log: (l) => logs.push(l) });
+    await agent.start();
+    await until("registration", () => agent!.status().registered);
+    await until("fencing", () => agent!.status().fenced, 3000);
+    expect(logs.filter((l) => l.startsWith("fencing"))).toHaveLength(1);
+  });
+
   it("lets timers run between the tasks of a long reconcile", async () => {
     const opts = [{ section: "Service", name: "ExecStart", value: "/bin/true" }];
     const units: DesiredUnit[] = Array.from({ length: 100 }, (_, i) => ({ name: `u${i}.service`, hash: hashOptions(opts), options: opts, desiredState: "launched", global: false }));
