@@ -12,8 +12,18 @@ export type Change =
 export class Keyspace {
   private rev = 0;
   private readonly kvs = new Map<string, KeyValue>();
-  /** Every live key, ascending by `compareKeys`. */
-  private readonly order: string[] = [];
+  /**
+   * Every live key, ascending by `compareKeys`, once settle() has run. Writes do not
+   * keep it sorted (an insert into a sorted array moves half of it: O(keys) per new key,
+   * the top cost of a 10,000-unit deployment); they note new keys in `added` and deleted
+   * ones in `removed`, and the next range merges them in: O(keys + new·log new) once per
+   * read that follows writes, never more than the per-insert splice it replaces.
+   */
+  private order: string[] = [];
+  /** Live keys not yet in `order`. */
+  private readonly added = new Set<string>();
+  /** Keys still in `order` that are no longer live. */
+  private readonly removed = new Set<string>();
   private readonly attached = new Map<LeaseId, Set<string>>();
 
   get revision(): number {
@@ -30,6 +40,7 @@ export class Keyspace {
 
   /** Every key starting with `prefix`, ascending. */
   range(prefix: string): KeyValue[] {
+    this.settle();
     const out: KeyValue[] = [];
     for (let i = this.lowerBound(prefix); i < this.order.length; i++) {
       const key = this.order[i]!;
@@ -114,7 +125,9 @@ export class Keyspace {
     this.rev = rev;
     this.kvs.clear();
     this.attached.clear();
-    this.order.length = 0;
+    this.order = [];
+    this.added.clear();
+    this.removed.clear();
     for (const kv of kvs) {
       this.store(kv);
       this.order.push(kv.key);
@@ -137,7 +150,7 @@ export class Keyspace {
       ...(ch.lease === undefined ? {} : { lease: ch.lease }),
     };
     if (old) this.detach(old);
-    else this.order.splice(this.lowerBound(ch.key), 0, ch.key);
+    else if (!this.removed.delete(ch.key)) this.added.add(ch.key);
     this.store(kv);
     return { type: "put", kv };
   }
@@ -147,7 +160,7 @@ export class Keyspace {
     if (!old) throw new Error(`revision ${rev} deletes missing key ${JSON.stringify(key)}`);
     this.detach(old);
     this.kvs.delete(key);
-    this.order.splice(this.lowerBound(key), 1);
+    if (!this.added.delete(key)) this.removed.add(key);
     return { type: "delete", kv: { key, value: "", createRevision: 0, modRevision: rev, version: 0 } };
   }
 
@@ -165,6 +178,25 @@ export class Keyspace {
     const keys = this.attached.get(kv.lease);
     keys?.delete(kv.key);
     if (keys?.size === 0) this.attached.delete(kv.lease);
+  }
+
+  /** Brings `order` up to date with the writes since the last read (see `order`). */
+  private settle(): void {
+    if (this.removed.size > 0) {
+      this.order = this.order.filter((k) => !this.removed.has(k));
+      this.removed.clear();
+    }
+    if (this.added.size === 0) return;
+    const fresh = [...this.added].sort(compareKeys);
+    this.added.clear();
+    const merged = new Array<string>(this.order.length + fresh.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < this.order.length && j < fresh.length) merged[k++] = compareKeys(this.order[i]!, fresh[j]!) <= 0 ? this.order[i++]! : fresh[j++]!;
+    while (i < this.order.length) merged[k++] = this.order[i++]!;
+    while (j < fresh.length) merged[k++] = fresh[j++]!;
+    this.order = merged;
   }
 
   private lowerBound(key: string): number {

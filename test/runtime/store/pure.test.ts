@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { BadRecord, crc32, decodeRecord, decodeSnapshot, encodeFrame, encodeRecord, scanFrames, type WalRecord } from "../../../runtime/store/embedded/codec";
 import { ManualClock } from "../../../runtime/store/embedded/clock";
 import { History } from "../../../runtime/store/embedded/history";
+import { Keyspace } from "../../../runtime/store/embedded/keyspace";
 import { compareKeys, isWellFormed, prefixRange } from "../../../runtime/store/keys";
 import { byUtf8 } from "./contract-helpers";
 
@@ -140,5 +141,39 @@ describe("ManualClock", () => {
     b.cancel();
     expect(c.pendingTimers).toBe(1);
     expect(() => c.advance(-1)).toThrow(/not a duration/);
+  });
+});
+
+describe("keyspace order", () => {
+  // Writes defer sorting to the next range; any interleaving must read like a sorted map.
+  const op = fc.oneof(
+    fc.record({ t: fc.constant("put" as const), k: fc.constantFrom("a", "a/1", "a/2", "b", "b/x", "\uE000", "😀", "") }),
+    fc.record({ t: fc.constant("del" as const), k: fc.constantFrom("a", "a/1", "a/2", "b", "b/x", "\uE000", "😀", "") }),
+    fc.record({ t: fc.constant("range" as const), k: fc.constantFrom("", "a", "a/", "b", "\uE000") }),
+  );
+  it("range answers every live key with the prefix, in key order, after any puts and deletes", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const ks = new Keyspace();
+        const model = new Set<string>();
+        let rev = 0;
+        for (const o of ops) {
+          if (o.k === "" && o.t !== "range") continue; // the empty key is not a key
+          if (o.t === "put") {
+            ks.apply(++rev, [{ type: "put", key: o.k, value: "v" }]);
+            model.add(o.k);
+          } else if (o.t === "del") {
+            if (!model.has(o.k)) continue;
+            ks.apply(++rev, [{ type: "delete", key: o.k }]);
+            model.delete(o.k);
+          } else {
+            const want = [...model].filter((k) => k.startsWith(o.k)).sort(compareKeys);
+            expect(ks.range(o.k).map((kv) => kv.key)).toEqual(want);
+          }
+        }
+        expect(ks.range("").map((kv) => kv.key)).toEqual([...model].sort(compareKeys));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
