@@ -3,6 +3,7 @@
 // is missed; a `compacted` watch (history gone) is recovered by ranging again. Records
 // are decoded (and unit options parsed) once, when they change, not on every decide.
 import { splitPair, type Keyspace } from "../cluster/keys";
+import { BucketIndex } from "../cluster/bucket-index";
 import { bucketOf, decodeBucket, decodeMachine, decodeMetadata, decodeUnit, isBucketName, type MachineRecord, type UnitRecord } from "../cluster/records";
 import type { Clock, KeyValue, Store, TimerHandle, Watch, WatchEvent } from "../store";
 import { schedMachine, schedUnit } from "./adapter";
@@ -41,16 +42,19 @@ export class Mirror {
   readonly overrides = new Map<string, Record<string, string>>();
   readonly units = new Map<string, MirroredUnit>();
   /** machine id → unit → its Assignment's text, from the machine's bucket records. */
-  readonly schedule = new Map<string, Map<string, string>>();
+  private readonly assigned = new BucketIndex<string>();
   /** machine id → key suffix → the stored text of every key under schedule/<machine>/
    *  (bucket records, damaged or not, and stray keys), so diffs compare exactly. */
   readonly buckets = new Map<string, Map<string, string>>();
-  /** machine id → bucket → the units that bucket contributed to `schedule`. */
-  private readonly bucketUnits = new Map<string, Map<string, string[]>>();
   /** unit → the stored UnschedulableRecord text. */
   readonly unschedulable = new Map<string, string>();
   /** Records that failed to decode, by key (visible for diagnostics). */
   readonly damaged = new Set<string>();
+
+  /** machine id → unit → its Assignment's text (read-only view). */
+  get schedule(): ReadonlyMap<string, ReadonlyMap<string, string>> {
+    return this.assigned.byMachine;
+  }
 
   /** Bumped whenever anything decide() reads may have changed. */
   version = 0;
@@ -175,8 +179,8 @@ export class Mirror {
         return this.units.clear();
       case "schedule":
         this.buckets.clear();
-        this.bucketUnits.clear();
-        return this.schedule.clear();
+        this.assigned.clear();
+        return this.assigned.clear();
       case "unschedulable":
         return this.unschedulable.clear();
       default: {
@@ -229,24 +233,16 @@ export class Mirror {
     const pair = splitPair(key, this.o.keyspace.schedule);
     if (!pair) return;
     const [machine, bucket] = pair;
-    let units = this.schedule.get(machine);
     let raw = this.buckets.get(machine);
-    let contributed = this.bucketUnits.get(machine);
-    for (const u of contributed?.get(bucket) ?? []) units?.delete(u);
-    contributed?.delete(bucket);
+    let entries: (readonly [string, string])[] | undefined;
     if (kv) {
       if (!raw) this.buckets.set(machine, (raw = new Map()));
       raw.set(bucket, kv.value);
-      const entries = isBucketName(bucket) ? decodeBucket(kv.value) : undefined;
-      if (entries && entries.every((a) => bucketOf(a.unit) === bucket)) {
-        if (!units) this.schedule.set(machine, (units = new Map()));
-        if (!contributed) this.bucketUnits.set(machine, (contributed = new Map()));
-        for (const a of entries) units.set(a.unit, JSON.stringify(a));
-        contributed.set(bucket, entries.map((a) => a.unit));
-      } else this.damaged.add(key);
+      const decoded = isBucketName(bucket) ? decodeBucket(kv.value) : undefined;
+      if (decoded && decoded.every((a) => bucketOf(a.unit) === bucket)) entries = decoded.map((a) => [a.unit, JSON.stringify(a)] as const);
+      else this.damaged.add(key);
     } else raw?.delete(bucket);
-    if (units?.size === 0) this.schedule.delete(machine);
+    this.assigned.replace(machine, bucket, entries);
     if (raw?.size === 0) this.buckets.delete(machine);
-    if (contributed?.size === 0) this.bucketUnits.delete(machine);
   }
 }

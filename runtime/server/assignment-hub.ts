@@ -8,6 +8,7 @@
 import type { Store, Watch, WatchEvent } from "../store/types";
 import type { Keyspace } from "../cluster/keys";
 import { splitPair } from "../cluster/keys";
+import { BucketIndex } from "../cluster/bucket-index";
 import { decodeBucket, decodeUnit, isBucketName, type Assignment, type UnitRecord } from "../cluster/records";
 import type { UnitOption } from "../executor/types";
 
@@ -21,9 +22,8 @@ interface Waiter {
 }
 
 export class AssignmentHub {
-  private readonly byMachine = new Map<string, Map<string, Assignment>>();
-  /** machine → bucket → the units that bucket record holds (replaced as a whole). */
-  private readonly bucketUnits = new Map<string, Map<string, string[]>>();
+  /** machine → unit → its assignment, from the machine's bucket records. */
+  private readonly assigned = new BucketIndex<Assignment>();
   private readonly machineRev = new Map<string, number>();
   private readonly units = new Map<string, UnitRecord>();
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -50,8 +50,7 @@ export class AssignmentHub {
     // Two ranges are two reads; watching both from the older revision + 1 replays
     // whatever happened in between, so nothing is missed (replays are idempotent).
     const rev = Math.min(sched.revision, units.revision);
-    this.byMachine.clear();
-    this.bucketUnits.clear();
+    this.assigned.clear();
     this.units.clear();
     for (const kv of sched.kvs) this.applySchedule({ type: "put", kv });
     for (const kv of units.kvs) this.applyUnit({ type: "put", kv });
@@ -94,19 +93,8 @@ export class AssignmentHub {
     const pair = splitPair(ev.kv.key, this.keys.schedule);
     if (!pair) return undefined;
     const [machine, bucket] = pair;
-    let map = this.byMachine.get(machine);
-    let contributed = this.bucketUnits.get(machine);
-    for (const u of contributed?.get(bucket) ?? []) map?.delete(u);
-    contributed?.delete(bucket);
     const entries = ev.type === "put" && isBucketName(bucket) ? decodeBucket(ev.kv.value) : undefined;
-    if (entries && entries.length > 0) {
-      if (!map) this.byMachine.set(machine, (map = new Map()));
-      if (!contributed) this.bucketUnits.set(machine, (contributed = new Map()));
-      for (const a of entries) map.set(a.unit, a);
-      contributed.set(bucket, entries.map((a) => a.unit));
-    }
-    if (map?.size === 0) this.byMachine.delete(machine);
-    if (contributed?.size === 0) this.bucketUnits.delete(machine);
+    this.assigned.replace(machine, bucket, entries?.map((a) => [a.unit, a] as const));
     return machine;
   }
 
@@ -122,7 +110,7 @@ export class AssignmentHub {
   /** Machines the unit is assigned to, as this server last saw the schedule. */
   machinesOf(unit: string): string[] {
     const out: string[] = [];
-    for (const [machine, map] of this.byMachine) if (map.has(unit)) out.push(machine);
+    for (const [machine, map] of this.assigned.byMachine) if (map.has(unit)) out.push(machine);
     return out;
   }
 
@@ -139,7 +127,7 @@ export class AssignmentHub {
   async read(machineId: string): Promise<{ revision: number; units: AssignedUnit[] }> {
     const revision = this.revision;
     const out: AssignedUnit[] = [];
-    for (const a of this.byMachine.get(machineId)?.values() ?? []) {
+    for (const a of this.assigned.byMachine.get(machineId)?.values() ?? []) {
       let unit = this.units.get(a.unit);
       if (!unit || unit.hash !== a.hash) {
         const kv = await this.store.get(this.keys.unit(a.unit));
