@@ -9,6 +9,9 @@ export type Change =
   | { readonly type: "put"; readonly key: string; readonly value: string; readonly lease?: LeaseId }
   | { readonly type: "delete"; readonly key: string };
 
+/** Up to this many pending changes are applied one by one rather than by a full pass. */
+const FEW = 32;
+
 export class Keyspace {
   private rev = 0;
   private readonly kvs = new Map<string, KeyValue>();
@@ -182,11 +185,19 @@ export class Keyspace {
 
   /** Brings `order` up to date with the writes since the last read (see `order`). */
   private settle(): void {
+    // A few changes: binary search + splice each (a memmove, no key comparisons along
+    // the way); many: one filter or merge pass over every key.
     if (this.removed.size > 0) {
-      this.order = this.order.filter((k) => !this.removed.has(k));
+      if (this.removed.size <= FEW) for (const k of this.removed) this.order.splice(this.lowerBound(k), 1);
+      else this.order = this.order.filter((k) => !this.removed.has(k));
       this.removed.clear();
     }
     if (this.added.size === 0) return;
+    if (this.added.size <= FEW) {
+      for (const k of this.added) this.order.splice(this.lowerBound(k), 0, k);
+      this.added.clear();
+      return;
+    }
     const fresh = [...this.added].sort(compareKeys);
     this.added.clear();
     const merged = new Array<string>(this.order.length + fresh.length);

@@ -151,9 +151,19 @@ describe("keyspace order", () => {
     fc.record({ t: fc.constant("del" as const), k: fc.constantFrom("a", "a/1", "a/2", "b", "b/x", "\uE000", "😀", "") }),
     fc.record({ t: fc.constant("range" as const), k: fc.constantFrom("", "a", "a/", "b", "\uE000") }),
   );
-  it("range answers every live key with the prefix, in key order, after any puts and deletes", () => {
+  // Many distinct keys between reads: pending changes beyond the one-by-one path (32).
+  const many = fc.integer({ min: 0, max: 400 }).map((i) => `k/${i % 7}/${i}`);
+  const bulk = fc.oneof(
+    { weight: 10, arbitrary: fc.record({ t: fc.constant("put" as const), k: many }) },
+    { weight: 6, arbitrary: fc.record({ t: fc.constant("del" as const), k: many }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant("range" as const), k: fc.constantFrom("", "k/", "k/3/", "k/3/1") }) },
+  );
+  it.each([
+    ["a few keys, read often", fc.array(op, { maxLength: 60 })],
+    ["hundreds of keys between reads", fc.array(bulk, { minLength: 100, maxLength: 600 })],
+  ])("range answers every live key with the prefix, in key order, after any puts and deletes (%s)", (_label, ops) => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      fc.property(ops, (ops) => {
         const ks = new Keyspace();
         const model = new Set<string>();
         let rev = 0;
@@ -173,7 +183,7 @@ describe("keyspace order", () => {
         }
         expect(ks.range("").map((kv) => kv.key)).toEqual([...model].sort(compareKeys));
       }),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
   });
 });
