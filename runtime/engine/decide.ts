@@ -53,7 +53,7 @@ class Run {
     private readonly machines: readonly SchedMachine[],
     private readonly units: ReadonlyMap<string, SchedUnit>,
     private readonly active: ReadonlyMap<string, Rules>,
-    globs: GlobCache,
+    private readonly globs: GlobCache,
     private readonly ordering: Ordering,
     private readonly unschedulable: Map<string, string>,
   ) {
@@ -144,7 +144,12 @@ class Run {
   }
 
   private fits(m: number, u: Occupant): boolean {
-    return this.staticFit(this.machines[m]!, u.rules) && u.rules.machineOf.every((t) => this.occ.isHosting(m, t)) && !this.occ.blocker(m, u);
+    return (
+      this.staticFit(this.machines[m]!, u.rules) &&
+      u.rules.machineOf.every((t) => this.occ.isHosting(m, t)) &&
+      !replacesOwnTarget(u.rules, this.globs) &&
+      !this.occ.blocker(m, u)
+    );
   }
 
   private staticFit(machine: SchedMachine, rules: Rules): boolean {
@@ -161,9 +166,19 @@ class Run {
       occ: this.occ,
       units: this.units,
       active: this.active,
+      globs: this.globs,
       metadataFit: (m) => this.staticFit(this.machines[m]!, u.rules),
     });
   }
+}
+
+/**
+ * A unit that Replaces one of its own MachineOf targets can never run: it must share the
+ * target's machine and push the target off it. Placing it anyway would displace units
+ * and then lose it again with its target (decide would not be stable), so it never fits.
+ */
+export function replacesOwnTarget(rules: Rules, globs: GlobCache): boolean {
+  return !rules.global && rules.replaces.length > 0 && rules.machineOf.some((t) => globs.any(rules.replaces, t));
 }
 
 /** fleet's HasMetadata: every key present with one of its accepted values. */

@@ -4,12 +4,14 @@
 // and naming the first one that left no machine.
 import type { Rules, SchedMachine, SchedUnit } from "./model";
 import type { Blocker, Occupancy, Occupant } from "./occupancy";
+import type { GlobCache } from "./glob";
 
 export interface ReasonView {
   readonly machines: readonly SchedMachine[];
   readonly occ: Occupancy;
   readonly units: ReadonlyMap<string, SchedUnit>;
   readonly active: ReadonlyMap<string, Rules>;
+  readonly globs: GlobCache;
   /** MachineID and MachineMetadata hold on machine index m. */
   readonly metadataFit: (m: number) => boolean;
 }
@@ -28,6 +30,8 @@ export function explainUnplaced(u: Occupant, view: ReasonView): string {
     narrowed = true;
   }
   if (machineOf.length > 0) {
+    const own = machineOf.find((t) => view.globs.any(u.rules.replaces, t));
+    if (own !== undefined && !u.rules.global) return `Replaces matches its own MachineOf target ${own}: it would push away the unit it must run with`;
     const waiting = waitingFor(u.name, machineOf, view);
     if (waiting) return waiting;
     candidates = candidates.filter((m) => machineOf.every((t) => view.occ.isHosting(m, t)));

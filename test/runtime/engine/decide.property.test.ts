@@ -121,3 +121,26 @@ describe("decide() invariants (fast-check)", () => {
     );
   });
 });
+
+describe("a unit that Replaces its own MachineOf target", () => {
+  // Found by the stability property (seed -2039608001): db.service must run with
+  // web@3.service and pushes web@* away. Placed, it pushed web@1 and its own target off
+  // m3, then left with its target: the next decide moved units again.
+  const rules = (o: Partial<Rules>): Rules => ({ machineOf: [], metadata: {}, conflicts: [], replaces: [], global: false, ...o });
+  const s: Snapshot = {
+    machines: [{ id: "m1", metadata: {} }, { id: "m2", metadata: {} }, { id: "m3", metadata: {} }],
+    units: [
+      { kind: "valid", name: "web@1.service", desiredState: "launched", rules: rules({}) },
+      { kind: "valid", name: "web@3.service", desiredState: "launched", rules: rules({}) },
+      { kind: "valid", name: "db.service", desiredState: "launched", rules: rules({ machineOf: ["web@3.service"], replaces: ["web@*.service"] }) },
+    ],
+    current: new Map([["web@1.service", ["m3"]], ["web@3.service", ["m3"]]]),
+  };
+
+  it("is never placed, displaces nothing, and says why", () => {
+    const d = decide(s);
+    expect([...d.assignments]).toEqual([["web@1.service", ["m3"]], ["web@3.service", ["m3"]]]);
+    expect(d.unschedulable.get("db.service")).toBe("Replaces matches its own MachineOf target web@3.service: it would push away the unit it must run with");
+    expect([...decide({ ...s, current: d.assignments }).assignments]).toEqual([...d.assignments]);
+  });
+});
