@@ -17,7 +17,7 @@ import { MinHeap } from "./heap";
 import { isActive, type Decision, type Rules, type SchedMachine, type SchedUnit, type Snapshot } from "./model";
 import { Occupancy, type Occupant } from "./occupancy";
 import { planOrder, type Ordering } from "./order";
-import { explainUnplaced } from "./reasons";
+import { explainUnplaced, ownReplacedTarget } from "./reasons";
 
 /** How often one unit may be pushed away by Replaces in one decide before it gives up. */
 const MAX_DISPLACEMENTS = 2;
@@ -147,7 +147,7 @@ class Run {
     return (
       this.staticFit(this.machines[m]!, u.rules) &&
       u.rules.machineOf.every((t) => this.occ.isHosting(m, t)) &&
-      !replacesOwnTarget(u.rules, this.globs) &&
+      ownReplacedTarget(u.rules, this.globs) === undefined &&
       !this.occ.blocker(m, u)
     );
   }
@@ -170,15 +170,6 @@ class Run {
       metadataFit: (m) => this.staticFit(this.machines[m]!, u.rules),
     });
   }
-}
-
-/**
- * A unit that Replaces one of its own MachineOf targets can never run: it must share the
- * target's machine and push the target off it. Placing it anyway would displace units
- * and then lose it again with its target (decide would not be stable), so it never fits.
- */
-export function replacesOwnTarget(rules: Rules, globs: GlobCache): boolean {
-  return !rules.global && rules.replaces.length > 0 && rules.machineOf.some((t) => globs.any(rules.replaces, t));
 }
 
 /** fleet's HasMetadata: every key present with one of its accepted values. */

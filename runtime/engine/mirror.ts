@@ -179,7 +179,6 @@ export class Mirror {
         return this.units.clear();
       case "schedule":
         this.buckets.clear();
-        this.assigned.clear();
         return this.assigned.clear();
       case "unschedulable":
         return this.unschedulable.clear();

@@ -18,6 +18,17 @@ export interface ReasonView {
 
 const LIST_MAX = 3;
 
+/**
+ * The MachineOf target a unit's own Replaces matches, if any. Such a unit can never run:
+ * it must share the target's machine and push the target off it. decide() never fits it
+ * (placing it displaced units, then it left with its target: decide was not stable), and
+ * this is the reason it gives. Global units displace nothing, so none applies to them.
+ */
+export function ownReplacedTarget(rules: Rules, globs: GlobCache): string | undefined {
+  if (rules.global || rules.replaces.length === 0) return undefined;
+  return rules.machineOf.find((t) => globs.any(rules.replaces, t));
+}
+
 export function explainUnplaced(u: Occupant, view: ReasonView): string {
   if (view.machines.length === 0) return "no machines in the cluster";
   const { machineId, machineOf } = u.rules;
@@ -30,8 +41,8 @@ export function explainUnplaced(u: Occupant, view: ReasonView): string {
     narrowed = true;
   }
   if (machineOf.length > 0) {
-    const own = machineOf.find((t) => view.globs.any(u.rules.replaces, t));
-    if (own !== undefined && !u.rules.global) return `Replaces matches its own MachineOf target ${own}: it would push away the unit it must run with`;
+    const own = ownReplacedTarget(u.rules, view.globs);
+    if (own !== undefined) return `Replaces matches its own MachineOf target ${own}: it would push away the unit it must run with`;
     const waiting = waitingFor(u.name, machineOf, view);
     if (waiting) return waiting;
     candidates = candidates.filter((m) => machineOf.every((t) => view.occ.isHosting(m, t)));

@@ -5,7 +5,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { Agent } from "../../../runtime/agent/agent";
 import type { AgentApi } from "../../../runtime/agent/api";
 import type { DesiredUnit } from "../../../runtime/agent/reconcile";
-import { systemClock } from "../../../runtime/clock";
+import { systemClock, type Clock } from "../../../runtime/clock";
 import { RecordingExecutor } from "../../../runtime/executor/recording";
 import { hashOptions } from "../../../units";
 
@@ -68,13 +68,19 @@ describe("agent under a blocked event loop", () => {
     agent = server = client = undefined;
   });
 
-  it("counts a renewal answer already waiting when the fence timer fires late", async () => {
+  /** A registered agent with TTL 1 s (fencing 500 ms after a send) and its log lines. */
+  async function registered(fake: FakeApi, clock: Clock = systemClock): Promise<{ agent: Agent; logs: string[]; registeredAt: number }> {
     const logs: string[] = [];
+    const a = new Agent({ info: INFO, api: fake.api, executor: new RecordingExecutor(), clock, leaseTtlSeconds: 1, log: (l) => logs.push(l) });
+    agent = a;
+    await a.start();
+    await until("registration", () => a.status().registered);
+    return { agent: a, logs, registeredAt: a.status().lastRenewSentAt! };
+  }
+
+  it("counts a renewal answer already waiting when the fence timer fires late", async () => {
     const fake = fakeApi();
-    agent = new Agent({ info: INFO, api: fake.api, executor: new RecordingExecutor(), clock: systemClock, leaseTtlSeconds: 1, log: (l) => logs.push(l) });
-    await agent.start();
-    await until("registration", () => agent!.status().registered);
-    const registeredAt = agent.status().lastRenewSentAt!;
+    const { agent, logs, registeredAt } = await registered(fake);
     const hb = await until("the first heartbeat", () => fake.heartbeats[0]);
     // The heartbeat's answer arrives over a socket while the loop is blocked.
     server = createServer((s) => s.on("data", () => hb.resolve()));
@@ -98,15 +104,11 @@ describe("agent under a blocked event loop", () => {
   });
 
   it("still fences when the renewal answer never comes", async () => {
-    const logs: string[] = [];
     const fake = fakeApi();
-    agent = new Agent({ info: INFO, api: fake.api, executor: new RecordingExecutor(), clock: systemClock, leaseTtlSeconds: 1, log: (l) => logs.push(l) });
-    await agent.start();
-    await until("registration", () => agent!.status().registered);
-    const registeredAt = agent.status().lastRenewSentAt!;
+    const { agent, logs, registeredAt } = await registered(fake);
     await until("the first heartbeat", () => fake.heartbeats[0]);
     busyUntil(registeredAt + 700);
-    await until("fencing", () => agent!.status().fenced);
+    await until("fencing", () => agent.status().fenced);
     expect(logs.find((l) => l.startsWith("fencing"))).toMatch(/no lease renewal confirmed in time \(last renewal sent \d+ ms ago; the check ran \d+ ms late\)/);
   });
 
@@ -114,12 +116,8 @@ describe("agent under a blocked event loop", () => {
     // Node's timers count whole milliseconds on their own clock; the agent's clock may
     // read a moment before the deadline when the timer fires.
     const early = { now: () => systemClock.now() - 3, setTimeout: systemClock.setTimeout };
-    const logs: string[] = [];
-    const fake = fakeApi();
-    agent = new Agent({ info: INFO, api: fake.api, executor: new RecordingExecutor(), clock: early, leaseTtlSeconds: 1, log: (l) => logs.push(l) });
-    await agent.start();
-    await until("registration", () => agent!.status().registered);
-    await until("fencing", () => agent!.status().fenced, 3000);
+    const { agent, logs } = await registered(fakeApi(), early);
+    await until("fencing", () => agent.status().fenced, 3000);
     expect(logs.filter((l) => l.startsWith("fencing"))).toHaveLength(1);
   });
 
