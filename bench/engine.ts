@@ -58,7 +58,7 @@ function expectedAssignments(w: ReturnType<typeof workload>): number {
 }
 
 function pureDecide(w: ReturnType<typeof workload>): { perSecond: number; ms: number; warmMs: number; placed: number } {
-  const snapshot: Snapshot = { machines: w.machines.map((m) => ({ id: m.id, metadata: m.metadata })), units: w.units.map(schedUnit), current: new Map() };
+  const snapshot: Snapshot = { machines: w.machines.map((m) => ({ id: m.id, metadata: m.metadata })), units: w.units.map((r) => schedUnit(r)), current: new Map() };
   const runs: number[] = [];
   let placed = 0;
   let warm = 0;

@@ -27,7 +27,11 @@ export interface EngineOptions {
   readonly maxOpsPerPass?: number;
   /** Ops per transaction, 1..128 (etcd's --max-txn-ops default is 128; default 128). */
   readonly batchOps?: number;
-  /** Transactions in flight at once (default 4). */
+  /**
+   * Transactions in flight at once (default 4). More writes a big plan sooner but not
+   * the cluster: in bench/placement 16 placed 10,000 units in 1.0–1.2 s instead of
+   * 1.4–1.65 s, yet every unit ran 0.7 s *later*, the agents' reports queued behind the burst.
+   */
   readonly writeConcurrency?: number;
   /** How long a pass waits to see its own writes before re-reading (default 5000 ms). */
   readonly catchUpTimeoutMs?: number;

@@ -6,7 +6,7 @@ import { splitPair, type Keyspace } from "../cluster/keys";
 import { BucketIndex } from "../cluster/bucket-index";
 import { bucketOf, decodeBucket, decodeMachine, decodeMetadata, decodeUnit, isBucketName, type MachineRecord, type UnitRecord } from "../cluster/records";
 import type { Clock, KeyValue, Store, TimerHandle, Watch, WatchEvent } from "../store";
-import { schedMachine, schedUnit } from "./adapter";
+import { RulesCache, schedMachine, schedUnit } from "./adapter";
 import type { SchedUnit, Snapshot } from "./model";
 
 export type Section = "machines" | "metadata" | "units" | "schedule" | "unschedulable";
@@ -64,6 +64,8 @@ export class Mirror {
   private readonly feeds: Map<Section, Feed>;
   private readonly waiters = new Set<{ section: Section; revision: number; resolve: () => void }>();
   private readonly retries = new Set<TimerHandle>();
+  /** Units with equal options share one reading of their rules (adapter.ts). */
+  private readonly rules = new RulesCache();
   private stopped = false;
 
   constructor(private readonly o: MirrorOptions) {
@@ -203,7 +205,7 @@ export class Mirror {
       case "units":
         return this.store(this.units, name, kv, (text) => {
           const record = decodeUnit(text);
-          return record && record.name === name ? { record, sched: schedUnit(record) } : undefined;
+          return record && record.name === name ? { record, sched: schedUnit(record, this.rules) } : undefined;
         });
       case "schedule":
         return this.assign(key, kv);

@@ -1,7 +1,8 @@
 // What only the durable embedded store does: torn-tail recovery, refusing damaged data,
-// snapshots and restart, the directory lock, lease TTLs restarted on reopen, group commit.
+// snapshots and restart, the directory lock, lease TTLs restarted on reopen, group commit,
+// and log segments written O_DSYNC.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, constants, existsSync, readdirSync, readFileSync, readlinkSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ManualClock } from "../../../runtime/store/embedded/clock";
 import { scanFrames } from "../../../runtime/store/embedded/codec";
@@ -240,6 +241,36 @@ describe("group commit", () => {
     const s2 = { ...store.stats! };
     expect([s1.records - s0.records, s1.syncs - s0.syncs]).toEqual([64, 1]);
     expect([s2.records - s1.records, s2.syncs - s1.syncs]).toEqual([8, 8]);
+    await store.close();
+  });
+});
+
+describe("log durability", () => {
+  /** Open flags (octal, from /proc) of this process's descriptors on the store's log segments. */
+  const segmentFlags = (dir: string): number[] =>
+    readdirSync("/proc/self/fd").flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${fd}`);
+        if (!target.startsWith(dir) || !/\/wal-\d{16}\.log$/.test(target)) return [];
+        return [parseInt(/^flags:\s+(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"))![1]!, 8)];
+      } catch {
+        return []; // closed meanwhile
+      }
+    });
+
+  // One write call per batch must leave the batch on disk (wal.ts): the segment is opened
+  // O_DSYNC, both the one found on opening and each one a snapshot rotates to.
+  (process.platform === "linux" ? it : it.skip)("appends to segments opened with O_DSYNC, reopened or rotated", async () => {
+    const dir = tempDir("hafen-dsync-");
+    const store = await EmbeddedStore.open({ dir, snapshotBytes: 2048 });
+    expect(segmentFlags(dir)).toHaveLength(1);
+    for (const f of segmentFlags(dir)) expect(f & constants.O_DSYNC).toBe(constants.O_DSYNC);
+    const first = wals(dir)[0];
+    for (let i = 0; i < 40; i++) await store.put(`k/${i}`, "x".repeat(100));
+    await store.snapshot();
+    expect(wals(dir)[0]).not.toBe(first); // rotated
+    expect(segmentFlags(dir)).toHaveLength(1);
+    for (const f of segmentFlags(dir)) expect(f & constants.O_DSYNC).toBe(constants.O_DSYNC);
     await store.close();
   });
 });
