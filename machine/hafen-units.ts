@@ -106,12 +106,15 @@ function mounts(s: HafenSettings, sub: Sub): string[] {
  * a few more scavenges and saves ~10 MB; without the optimizing compiler (--no-opt) its
  * code is never paged in and no optimized code is kept (~5 MB, measured with 200
  * units: 62 → 52 MB with --optimize-for-size's tighter heap growth), at no measurable
- * CPU cost for the agent's light, short-lived work (bench/agent-memory.ts). Not
+ * CPU cost for the agent's light, short-lived work (bench/agent-memory.ts). Without the
+ * baseline compiler (--no-sparkplug) too: after 200 units stopped and started the peak
+ * fell from 59.0–60.0 to 58.4–58.6 MB (idle 49.4 → 48.6), for about a fifth more agent
+ * CPU over that cycle (1.8–2.0 → 2.1–2.5 s; the agent is idle otherwise). Not
  * --lite-mode: it implies --jitless, which removes WebAssembly and so breaks fetch().
  * Servers keep the defaults (throughput).
  */
 function nodeFlags(sub: Sub): string[] {
-  return sub === "agent" ? ["--max-semi-space-size=2", "--no-opt", "--optimize-for-size"] : [];
+  return sub === "agent" ? ["--max-semi-space-size=2", "--no-opt", "--optimize-for-size", "--no-sparkplug"] : [];
 }
 
 function runtimeArgv(c: Ctx, sub: Sub, extra: readonly string[]): string[] {

@@ -68,7 +68,7 @@ describe("hafenParts: the units that run the runtime", () => {
         "",
         "[Service]",
         "ExecStartPre=-/usr/bin/docker rm -f hafen-agent",
-        `ExecStart=/usr/bin/docker run --rm --name hafen-agent --net host -v /etc/hafen:/etc/hafen:ro -v /opt/hafen:/opt/hafen:ro -v /var/lib/hafen:/var/lib/hafen -v /etc/machine-id:/etc/machine-id:ro -v /run/systemd:/run/systemd -v /run/dbus/system_bus_socket:/run/dbus/system_bus_socket ${NODE_IMAGE} node --max-semi-space-size=2 --no-opt --optimize-for-size /opt/hafen/hafen.js agent --settings /etc/hafen/machine.json`,
+        `ExecStart=/usr/bin/docker run --rm --name hafen-agent --net host -v /etc/hafen:/etc/hafen:ro -v /opt/hafen:/opt/hafen:ro -v /var/lib/hafen:/var/lib/hafen -v /etc/machine-id:/etc/machine-id:ro -v /run/systemd:/run/systemd -v /run/dbus/system_bus_socket:/run/dbus/system_bus_socket ${NODE_IMAGE} node --max-semi-space-size=2 --no-opt --optimize-for-size --no-sparkplug /opt/hafen/hafen.js agent --settings /etc/hafen/machine.json`,
         "ExecStop=/usr/bin/docker stop hafen-agent",
         "TimeoutStartSec=15min",
         "Restart=always",
@@ -126,7 +126,7 @@ describe("hafenParts: the units that run the runtime", () => {
     expect(etcd).toContain("ExecStartPre=/usr/local/bin/node /opt/hafen-pkg/dist/hafen.js etcd-env --settings /tmp/hafen-local/m2/etc/hafen/machine.json --out /tmp/hafen-local/m2/run/hafen/etcd.env\n");
     expect(etcd).toContain("ExecStart=/usr/bin/etcd\n");
     expect(etcd).not.toMatch(/docker|TimeoutStartSec|RuntimeDirectory/);
-    expect(unitText(parts, "hafen-agent.service")).toContain("ExecStart=/usr/local/bin/node --max-semi-space-size=2 --no-opt --optimize-for-size /opt/hafen-pkg/dist/hafen.js agent --settings /tmp/hafen-local/m2/etc/hafen/machine.json\n");
+    expect(unitText(parts, "hafen-agent.service")).toContain("ExecStart=/usr/local/bin/node --max-semi-space-size=2 --no-opt --optimize-for-size --no-sparkplug /opt/hafen-pkg/dist/hafen.js agent --settings /tmp/hafen-local/m2/etc/hafen/machine.json\n");
   });
 });
 
