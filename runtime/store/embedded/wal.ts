@@ -6,8 +6,10 @@
 // Segments are opened with O_DSYNC where the platform has it, so one write call returns
 // with its data durable (what write + fdatasync gave). That is one trip through the
 // thread pool per batch instead of two: on a busy event loop each trip waits for a turn
-// of the loop, and a store read waits for the batch in flight (store.ts `read`), so the
-// trips, not the disk, had set the latency of every write and read under load.
+// of the loop, and a store read waits for the batch in flight (store.ts `read`). Here a
+// 3 MB write + fdatasync takes 3–7 ms, a loop turn under load up to tens of ms.
+// Measured: 64 puts in flight 18–27k/s → 25–37k/s; bench/placement 5,400–6,300 →
+// 6,100–7,100 placements/s, with every unit running 0.1–0.2 s sooner.
 import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
