@@ -104,9 +104,7 @@ async function launchTarget(base: { etcd: number }, n: number, then: (c: BenchCl
       const mid = median(runs.map((r) => r.totalMs));
       row(launchLabel(n, "recording", "batch"), `${(mid / 1000).toFixed(2)} s`, "≤ 1.3 s", `median of 3 new clusters, runs ${runs.map((r) => (r.totalMs / 1000).toFixed(2)).join(", ")}; ${launchNote(base, n, runs)}`);
       await then(c);
-      const { ApiClient } = await import("../runtime/client/api");
-      const api = new ApiClient({ endpoint: c.info.endpoints[0]!, token: c.info.adminToken, timeoutMs: 30_000 });
-      await api.writeUnits(Array.from({ length: n }, (_, j) => ({ name: `load${j}.service`, desiredState: "inactive" as const })));
+      await c.api.writeUnits(Array.from({ length: n }, (_, j) => ({ name: `load${j}.service`, desiredState: "inactive" as const })));
       await waitFor("the first deployment stopped", 60_000, async () => (await runningCount(c.api, "load", hashOptions(sleeperUnit))) === 0, 100);
       const warm = await deploy(c, n, "batch", "again");
       row(`${n} units, a second deployment on that running cluster`, `${(warm.totalMs / 1000).toFixed(2)} s`, "-", launchNote(base, n, [warm]));

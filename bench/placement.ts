@@ -26,7 +26,7 @@ import { AgentApi } from "../runtime/agent/api";
 import { RecordingExecutor } from "../runtime/executor/recording";
 import { hashOptions } from "../units";
 import { measurePutRate } from "./store-rate";
-import { sleeperUnit, waitFor } from "./cluster-support";
+import { median, sleeperUnit, waitFor } from "./cluster-support";
 
 const MACHINES = Number(process.env.MACHINES ?? 1000);
 const UNITS = Number(process.env.UNITS ?? 10_000);
@@ -42,12 +42,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 export async function main(): Promise<void> {
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await once());
-  const rates = runs.map((r) => r.rate).sort((a, b) => a - b);
-  const mid = rates[Math.floor(rates.length / 2)]!;
-  const ratios = runs.map((r) => r.rate / r.baseline).sort((a, b) => a - b);
   console.log(
-    `placements/s, ${UNITS} units on ${MACHINES} machines: median ${mid.toFixed(0)} of ${runs.length} runs (${runs.map((r) => r.rate.toFixed(0)).join(", ")}); ` +
-      `target ≥ 5,000; ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}x the raw put rate (median)`,
+    `placements/s, ${UNITS} units on ${MACHINES} machines: median ${median(runs.map((r) => r.rate)).toFixed(0)} of ${runs.length} runs (${runs.map((r) => r.rate.toFixed(0)).join(", ")}); ` +
+      `target ≥ 5,000; ${median(runs.map((r) => r.rate / r.baseline)).toFixed(2)}x the raw put rate (median)`,
   );
 }
 
